@@ -1,0 +1,103 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// One thin executable per service; its logic lives in the library beside it so tests can build it.
+func service(_ name: String, executable: String, dependencies: [Target.Dependency] = []) -> [Target] {
+    [
+        .target(
+            name: "\(name)Service",
+            dependencies: ["DubanRuntime", "DubanMessaging", "DubanStorage", "DubanModels"] + dependencies,
+            path: "Services/\(name)/App"
+        ),
+        .executableTarget(
+            name: executable,
+            dependencies: [.target(name: "\(name)Service"), "DubanRuntime"],
+            path: "Services/\(name)/Main"
+        ),
+    ]
+}
+
+let package = Package(
+    name: "Duban",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "intake", targets: ["intake"]),
+        .executable(name: "routing", targets: ["routing"]),
+        .executable(name: "escalation", targets: ["escalation"]),
+        .executable(name: "reporting", targets: ["reporting"]),
+        .executable(name: "duban", targets: ["duban"]),
+        .executable(name: "duban-bench", targets: ["duban-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "CommandLineArguments", "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+    ],
+    targets: [
+        // libzmq from Debian's libzmq3-dev, linked through the module map (pkg-config adds a forbidden -isystem flag).
+        .systemLibrary(
+            name: "CZeroMQ",
+            path: "Shared/CZeroMQ",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Shared/ZeroMQ"),
+        .target(name: "DubanModels", path: "Shared/DubanModels"),
+        .target(
+            name: "DubanStorage",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/DubanStorage"
+        ),
+        .target(
+            name: "DubanMessaging",
+            dependencies: [
+                "ZeroMQ", "DubanModels", "DubanStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/DubanMessaging"
+        ),
+        .target(
+            name: "DubanRuntime",
+            dependencies: [
+                "DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/DubanRuntime"
+        ),
+        .executableTarget(
+            name: "duban",
+            dependencies: ["DubanRuntime", "DubanMessaging", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/duban"
+        ),
+        .executableTarget(
+            name: "duban-bench",
+            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ", "RoutingService",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tools/duban-bench"
+        ),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "DubanModelsTests", dependencies: ["DubanModels"]),
+        .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
+                                                              .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
+        .testTarget(name: "IntakeServiceTests", dependencies: ["IntakeService", "DubanModels", "DubanRuntime",
+                                                             .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels"]),
+    ]
+)
+
+package.targets += service("Intake", executable: "intake")
+package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
+package.targets += service("Escalation", executable: "escalation")
+package.targets += service("Reporting", executable: "reporting")

@@ -1,0 +1,4 @@
+import DubanRuntime
+import EscalationService
+
+await ServiceCommand<Escalation>.runAsMain()

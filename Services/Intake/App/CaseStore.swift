@@ -1,0 +1,38 @@
+import DubanMessaging
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+
+/// Intake's cases: each stored together with its `case.submitted` event, so neither exists without the other.
+struct CaseStore: Sendable {
+    let database: DatabasePool
+    let events: EventLog
+    let clock: WallClock
+
+
+    func submit(_ draft: CaseDraft) async throws -> SubmittedCase {
+        let now = clock.now()
+        let encoder = DubanJSON.encoder()
+        return try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO case_record (case_id, title, description, channel, submitter, category, location, status, submitted_at)
+                VALUES ('pending', ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.title, draft.description, draft.channel.rawValue, try encoder.encode(draft.submitter),
+                                 draft.category?.rawValue, try draft.location.map { try encoder.encode($0) },
+                                 CaseStatus.submitted.rawValue, now.timeIntervalSince1970])
+            let number = db.lastInsertedRowID
+            let id = CaseID(rawValue: "DB-\(Self.day(now))-\(String(format: "%06lld", number))")
+            try db.execute(sql: "UPDATE case_record SET case_id = ? WHERE number = ?", arguments: [id.rawValue, number])
+            try events.append(.caseSubmitted(CaseSubmitted(draft: draft, submittedAt: now)), caseID: id, at: now, in: db)
+            return SubmittedCase(id: id, status: .submitted, submittedAt: now)
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+    }
+}

@@ -1,0 +1,4 @@
+import DubanRuntime
+import IntakeService
+
+await ServiceCommand<Intake>.runAsMain()

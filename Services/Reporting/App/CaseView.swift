@@ -1,0 +1,100 @@
+import DubanModels
+import Foundation
+import GRDB
+
+/// `GET /v1/cases/{id}`: the case as reporting knows it, with its timeline.
+public struct CaseView: Codable, Sendable {
+    public struct TimelineEntry: Codable, Sendable {
+        public var eventId: String
+        public var type: String
+        public var producer: String
+        public var occurredAt: Date
+    }
+
+    public var id: String
+    public var status: CaseStatus
+    public var title: String?
+    public var channel: String?
+    public var enterprise: String?
+    public var submittedAt: Date?
+    public var bureau: String?
+    public var bureauName: String?
+    public var category: String?
+    public var deadline: Date?
+    public var deadlineClass: String?
+    public var routing: RoutingExplanation?
+    public var timeline: [TimelineEntry]
+
+    public struct RoutingExplanation: Codable, Sendable {
+        public var rule: String
+        public var score: Double
+    }
+
+    init(row: Row, timeline: [TimelineEntry]) {
+        id = row["case_id"]
+        let bureau: String? = row["bureau"]
+        category = row["category"]
+        status = ReadModel.status(intakeStatus: row["intake_status"], category: category, routed: bureau != nil)
+        title = row["title"]
+        channel = row["channel"]
+        enterprise = row["enterprise"]
+        submittedAt = (row["submitted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        self.bureau = bureau
+        bureauName = row["bureau_name"]
+        deadline = (row["deadline"] as Double?).map(Date.init(timeIntervalSince1970:))
+        deadlineClass = row["deadline_class"]
+        routing = (row["routing_rule"] as String?).map { RoutingExplanation(rule: $0, score: row["routing_score"] ?? 0) }
+        self.timeline = timeline
+    }
+
+    static func fetch(_ id: String, in db: Database) throws -> CaseView? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_view WHERE case_id = ?", arguments: [id]) else {
+            return nil
+        }
+        let timeline = try Row.fetchAll(db, sql: """
+            SELECT event_id, type, producer, occurred_at FROM timeline WHERE case_id = ? ORDER BY occurred_at, rowid
+            """, arguments: [id]).map { row in
+            TimelineEntry(eventId: row["event_id"], type: row["type"], producer: row["producer"],
+                          occurredAt: Date(timeIntervalSince1970: row["occurred_at"]))
+        }
+        return CaseView(row: row, timeline: timeline)
+    }
+}
+
+/// `GET /v1/cases`: the newest cases first.
+public struct CaseList: Codable, Sendable {
+    public var cases: [CaseView]
+    public var total: Int
+
+    static func fetch(limit: Int, in db: Database) throws -> CaseList {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view ORDER BY submitted_at DESC, case_id DESC LIMIT ?",
+                                    arguments: [limit])
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_view") ?? 0
+        return CaseList(cases: rows.map { CaseView(row: $0, timeline: []) }, total: total)
+    }
+}
+
+/// `GET /v1/stats`: counts by status and by bureau.
+public struct CaseStats: Codable, Sendable {
+    public var total: Int
+    public var byStatus: [String: Int]
+    public var byBureau: [String: Int]
+
+    static func compute(in db: Database) throws -> CaseStats {
+        var byStatus: [String: Int] = [:]
+        var byBureau: [String: Int] = [:]
+        var total = 0
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT intake_status, category, bureau, COUNT(*) AS n FROM case_view GROUP BY intake_status, category, bureau
+            """)
+        for row in rows {
+            let n: Int = row["n"]
+            let bureau: String? = row["bureau"]
+            let status = ReadModel.status(intakeStatus: row["intake_status"], category: row["category"], routed: bureau != nil)
+            byStatus[status.rawValue, default: 0] += n
+            if let bureau { byBureau[bureau, default: 0] += n }
+            total += n
+        }
+        return CaseStats(total: total, byStatus: byStatus, byBureau: byBureau)
+    }
+}

@@ -1,0 +1,71 @@
+import DubanMessaging
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+import Hummingbird
+
+/// Reporting: a read model of every case, built from the events of all services, and the figures drawn from it.
+///
+/// Each column of `case_view` is written by exactly one producer's events (intake: what was raised and its status;
+/// routing: owner and deadline; escalation: the clock), so events from different producers may arrive in any order.
+public enum Reporting: DubanService {
+    public static let descriptor = ServiceDescriptor.reporting
+
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("reporting-v1") { db in
+            try db.create(table: "case_view") { t in
+                t.column("case_id", .text).primaryKey()
+                // intake's
+                t.column("title", .text)
+                t.column("description", .text)
+                t.column("channel", .text)
+                t.column("enterprise", .text)
+                t.column("intake_status", .text)
+                t.column("submitted_at", .double)
+                // routing's
+                t.column("bureau", .text).indexed()
+                t.column("bureau_name", .text)
+                t.column("category", .text)
+                t.column("deadline", .double)
+                t.column("deadline_class", .text)
+                t.column("routing_rule", .text)
+                t.column("routing_score", .double)
+                t.column("routed_at", .double)
+                // escalation's
+                t.column("tracked_at", .double)
+            }
+            try db.create(table: "timeline") { t in
+                t.column("event_id", .text).primaryKey()
+                t.column("case_id", .text).notNull().indexed()
+                t.column("type", .text).notNull()
+                t.column("producer", .text).notNull()
+                t.column("occurred_at", .double).notNull()
+                t.column("body", .blob).notNull()
+            }
+        }
+    }
+
+    public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
+        let database = context.database.writer
+        return ServiceParts(
+            routes: { router in
+                router.get("/v1/cases/{id}") { _, request -> JSONResponse<CaseView> in
+                    let id = try request.parameters.require("id")
+                    guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }) else {
+                        throw APIError.notFound("case_not_found", "no case \(id) in reporting")
+                    }
+                    return JSONResponse(view)
+                }
+                router.get("/v1/cases") { request, _ -> JSONResponse<CaseList> in
+                    let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50, 1), 500)
+                    return JSONResponse(try await database.read { try CaseList.fetch(limit: limit, in: $0) })
+                }
+                router.get("/v1/stats") { _, _ -> JSONResponse<CaseStats> in
+                    JSONResponse(try await database.read { try CaseStats.compute(in: $0) })
+                }
+            },
+            onEvent: { db, event in try ReadModel.apply(event, in: db) }
+        )
+    }
+}

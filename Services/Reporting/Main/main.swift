@@ -1,0 +1,4 @@
+import DubanRuntime
+import ReportingService
+
+await ServiceCommand<Reporting>.runAsMain()

@@ -1,0 +1,4 @@
+import DubanRuntime
+import RoutingService
+
+await ServiceCommand<Routing>.runAsMain()

@@ -1,0 +1,169 @@
+import DubanModels
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+/// A consumer's side of durable messaging: applies each producer's events in order, exactly once in effect.
+///
+/// A ROUTER receives events from every producer's relay. A batch of them is applied in one write transaction together
+/// with the per-producer cursor; only after that commit are they acknowledged. A duplicate (at or below the cursor)
+/// is skipped and acknowledged again; a gap is answered with a rewind. An event that cannot be decoded or applied is
+/// rolled back to its savepoint and stored as a dead letter, and the events behind it go on.
+public final class EventListener: Service, Sendable {
+    /// Applies one event inside the listener's transaction. Throw to dead-letter the event.
+    public typealias Handler = @Sendable (Database, EventEnvelope) throws -> Void
+
+    public let service: String
+    public let endpoint: String
+    private let database: DatabasePool
+    private let context: ZMQContext
+    private let security: LinkSecurity
+    private let handler: Handler
+    private let maxBatch: Int
+    private let logger: Logger
+
+    public init(service: String, endpoint: String, database: DatabasePool, context: ZMQContext, security: LinkSecurity,
+                maxBatch: Int = 500, logger: Logger, handler: @escaping Handler) {
+        self.service = service
+        self.endpoint = endpoint
+        self.database = database
+        self.context = context
+        self.security = security
+        self.maxBatch = maxBatch
+        self.logger = logger
+        self.handler = handler
+    }
+
+    public func run() async throws {
+        let thread = try SocketThread(name: "listener-\(service)") { [self] control in try loop(control) }
+        try await withGracefulShutdownHandler {
+            try await thread.run()
+        } onGracefulShutdown: {
+            thread.requestStop()
+        }
+    }
+
+    private struct Received {
+        var peer: Data
+        var event: WireProtocol.Event
+    }
+
+    private struct Reply: Hashable {
+        var peer: Data
+        var producer: String
+    }
+
+    private func loop(_ control: SocketThread.Control) throws {
+        let socket = try ZMQSocket(context, type: .router)
+        try socket.set(.linger(milliseconds: 0))
+        try socket.set(.routerMandatory(true))
+        try socket.set(.receiveHighWaterMark(100_000))
+        try socket.set(.heartbeat(intervalMilliseconds: 1_000, timeoutMilliseconds: 3_000, ttlMilliseconds: 6_000))
+        try socket.secureAsServer(security)
+        try socket.bind(endpoint)
+        defer { socket.close() }
+        let bound = try socket.lastEndpoint
+        logger.info("listening for events", metadata: ["endpoint": "\(bound)"])
+
+        let decoder = DubanJSON.decoder()
+        while !control.isStopRequested {
+            var poller = ZMQPoller()
+            poller.add(socket)
+            let wakeItem = poller.add(fileDescriptor: control.wakeFileDescriptor)
+            try poller.poll(timeoutMilliseconds: 1_000)
+            if poller.isReadable(wakeItem) { control.drainWakeups() }
+
+            var batch: [Received] = []
+            while batch.count < maxBatch, let message = try socket.receive(wait: false) {
+                guard let peer = message.frames.first, let event = WireProtocol.parseEvent(message.frames.dropFirst()) else {
+                    logger.warning("dropped a malformed delivery frame")
+                    continue
+                }
+                if let authenticated = message.userID, authenticated != event.producer {
+                    logger.warning("refused events claiming another producer",
+                                   metadata: ["authenticated": "\(authenticated)", "claimed": "\(event.producer)"])
+                    continue
+                }
+                batch.append(Received(peer: peer, event: event))
+            }
+            guard !batch.isEmpty else { continue }
+
+            let replies: [Reply: WireProtocol.Ack]
+            do {
+                replies = try database.write { db in try apply(batch, decoder: decoder, in: db) }
+            } catch {
+                // Nothing was committed, so nothing is acknowledged: the producers will resend.
+                logger.error("could not apply a batch of events; awaiting redelivery", metadata: ["error": "\(error)"])
+                continue
+            }
+            for (reply, ack) in replies {
+                do {
+                    try socket.send([reply.peer] + WireProtocol.frames(ack), wait: false)
+                } catch let error as ZMQError where error.isHostUnreachable {
+                    continue  // the producer went away; it will learn the cursor when it resends
+                }
+            }
+        }
+    }
+
+    private func apply(_ batch: [Received], decoder: JSONDecoder, in db: Database) throws -> [Reply: WireProtocol.Ack] {
+        var cursors: [String: Int64] = [:]
+        var rewinding: Set<String> = []
+        var replies: [Reply: WireProtocol.Ack] = [:]
+        for item in batch {
+            let producer = item.event.producer
+            let cursor = try cursors[producer] ?? EventLogQueries.appliedSeq(producer: producer, in: db)
+            var rewind = rewinding.contains(producer)
+            if !rewind {
+                if item.event.seq == cursor + 1 {
+                    try applyOne(item.event, decoder: decoder, in: db)
+                    cursors[producer] = item.event.seq
+                } else if item.event.seq > cursor + 1 {
+                    rewind = true
+                    rewinding.insert(producer)
+                    cursors[producer] = cursor
+                } else {
+                    cursors[producer] = cursor
+                }
+            }
+            replies[Reply(peer: item.peer, producer: producer)] = WireProtocol.Ack(
+                producer: producer, epoch: item.event.epoch, appliedSeq: cursors[producer] ?? cursor, rewind: rewind)
+        }
+        for (producer, seq) in cursors {
+            try EventLogQueries.saveAppliedSeq(seq, producer: producer, in: db)
+        }
+        // A rewind carries the cursor as it stands after the whole batch.
+        for (reply, var ack) in replies {
+            ack.appliedSeq = cursors[reply.producer] ?? ack.appliedSeq
+            replies[reply] = ack
+        }
+        return replies
+    }
+
+    private func applyOne(_ event: WireProtocol.Event, decoder: JSONDecoder, in db: Database) throws {
+        do {
+            try db.inSavepoint {
+                let envelope = try decoder.decode(EventEnvelope.self, from: event.body)
+                try handler(db, envelope)
+                return .commit
+            }
+        } catch let error as DatabaseError where error.isEnvironmental {
+            throw error  // disk full, I/O: not the event's fault, so fail the batch and retry it
+        } catch {
+            logger.error("dead-lettered an event", metadata: ["producer": "\(event.producer)", "seq": "\(event.seq)",
+                                                             "error": "\(error)"])
+            try DeadLetters.insert(producer: event.producer, seq: event.seq, body: event.body,
+                                   error: String(describing: error), in: db)
+        }
+    }
+}
+
+extension DatabaseError {
+    /// Failures of the machine rather than of the data.
+    var isEnvironmental: Bool {
+        [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_NOMEM, .SQLITE_CANTOPEN, .SQLITE_READONLY]
+            .contains(resultCode)
+    }
+}

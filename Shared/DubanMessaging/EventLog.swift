@@ -1,0 +1,84 @@
+import DubanModels
+import Foundation
+import GRDB
+import Synchronization
+
+/// A producer's side of durable messaging: append events inside the transaction that makes the change they report.
+///
+/// Appending registers a commit hook that wakes this log's relays, so an event leaves as soon as it is durable and
+/// never before. A rolled-back transaction takes its events with it.
+public final class EventLog: Sendable {
+    public let producer: String
+    private let relays = Mutex<[@Sendable () -> Void]>([])
+    private let encoder = DubanJSON.encoder()
+
+    public init(producer: String) {
+        self.producer = producer
+    }
+
+    /// Called by ``EventRelay`` so that commits wake it.
+    func onCommit(_ wake: @escaping @Sendable () -> Void) {
+        relays.withLock { $0.append(wake) }
+    }
+
+    @discardableResult
+    public func append(_ payload: EventPayload, caseID: CaseID, at time: Date, in db: Database) throws -> EventEnvelope {
+        let envelope = EventEnvelope(occurredAt: time, producer: producer, caseID: caseID, payload: payload)
+        try append(envelope, in: db)
+        return envelope
+    }
+
+    public func append(_ envelope: EventEnvelope, in db: Database) throws {
+        let body = try encoder.encode(envelope)
+        try db.execute(
+            sql: "INSERT INTO event_log (event_id, case_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [envelope.id.uuidString, envelope.caseID.rawValue, envelope.type.rawValue, body,
+                        Date().timeIntervalSince1970])
+        let wakes = relays.withLock { $0 }
+        db.afterNextTransaction { _ in for wake in wakes { wake() } }
+    }
+}
+
+/// One row of an event log, as a relay reads it.
+struct StoredEvent: Sendable {
+    var seq: Int64
+    var body: Data
+}
+
+public enum EventLogQueries {
+    static func events(after seq: Int64, limit: Int, in db: Database) throws -> [StoredEvent] {
+        try Row.fetchAll(db, sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?",
+                         arguments: [seq, limit])
+            .map { StoredEvent(seq: $0["seq"], body: $0["body"]) }
+    }
+
+    public static func lastSeq(in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event_log") ?? 0
+    }
+
+    public static func createdAt(seq: Int64, in db: Database) throws -> Double? {
+        try Double.fetchOne(db, sql: "SELECT created_at FROM event_log WHERE seq = ?", arguments: [seq])
+    }
+
+    public static func ackedSeq(consumer: String, in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT acked_seq FROM delivery_cursor WHERE consumer = ?", arguments: [consumer]) ?? 0
+    }
+
+    public static func saveAckedSeq(_ seq: Int64, consumer: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO delivery_cursor (consumer, acked_seq) VALUES (?, ?)
+            ON CONFLICT(consumer) DO UPDATE SET acked_seq = excluded.acked_seq
+            """, arguments: [consumer, seq])
+    }
+
+    public static func appliedSeq(producer: String, in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT applied_seq FROM inbox_cursor WHERE producer = ?", arguments: [producer]) ?? 0
+    }
+
+    public static func saveAppliedSeq(_ seq: Int64, producer: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO inbox_cursor (producer, applied_seq) VALUES (?, ?)
+            ON CONFLICT(producer) DO UPDATE SET applied_seq = excluded.applied_seq
+            """, arguments: [producer, seq])
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// Admits CURVE clients whose public key is listed, and nobody else (ZAP, RFC 27), for one ZeroMQ context.
+///
+/// With libzmq 4.3.4, CURVE without a ZAP handler admits any client that knows the server key; Duban's server sockets
+/// also set `ZMQ_ZAP_ENFORCE_DOMAIN`, so they refuse everyone while this handler is not running. Each admitted peer's
+/// service name comes back on its messages as the `User-Id` property.
+public final class ZAPAuthenticator: Service, Sendable {
+    private let context: ZMQContext
+    /// Public key (Z85) → the service it belongs to.
+    private let allowed: [String: String]
+    private let logger: Logger
+    private let thread: SocketThread
+    private let ready = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    public init(context: ZMQContext, keyRing: KeyRing, logger: Logger) throws {
+        self.context = context
+        self.allowed = Dictionary(keyRing.publicKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        self.logger = logger
+        let box = Mutex<ZAPAuthenticator?>(nil)
+        self.thread = try SocketThread(name: "zap") { control in
+            guard let authenticator = box.withLock({ $0 }) else { return }
+            try authenticator.loop(control)
+        }
+        box.withLock { $0 = self }
+    }
+
+    /// Starts the handler and returns once it is bound, so no server socket ever goes unauthenticated.
+    public func start() async {
+        thread.start()
+        await withCheckedContinuation { continuation in
+            let bound = ready.withLock { state -> Bool in
+                if !state.bound { state.waiters.append(continuation) }
+                return state.bound
+            }
+            if bound { continuation.resume() }
+        }
+    }
+
+    public func run() async throws {
+        thread.start()
+        try await withGracefulShutdownHandler {
+            try await thread.run()
+        } onGracefulShutdown: { [thread] in
+            thread.requestStop()
+        }
+    }
+
+    private func loop(_ control: SocketThread.Control) throws {
+        let socket = try ZMQSocket(context, type: .router)
+        try socket.set(.linger(milliseconds: 0))
+        try socket.bind("inproc://zeromq.zap.01")
+        defer { socket.close() }
+        let waiters = ready.withLock { state in
+            state.bound = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+
+        while !control.isStopRequested {
+            var poller = ZMQPoller()
+            poller.add(socket)
+            let wakeItem = poller.add(fileDescriptor: control.wakeFileDescriptor)
+            try poller.poll(timeoutMilliseconds: 1_000)
+            if poller.isReadable(wakeItem) { control.drainWakeups() }
+            while let request = try socket.receive(wait: false) {
+                try socket.send(answer(request.frames))
+            }
+        }
+    }
+
+    /// Request: [peer, "", "1.0", id, domain, address, routing id, mechanism, credentials...].
+    /// Reply: [peer, "", "1.0", id, status, text, user id, metadata].
+    private func answer(_ frames: [Data]) -> [Data] {
+        guard frames.count >= 8 else { return [frames.first ?? Data(), Data(), Data("1.0".utf8), Data(), Data("500".utf8), Data("malformed request".utf8), Data(), Data()] }
+        let reply = { (status: String, text: String, user: String) -> [Data] in
+            [frames[0], Data(), Data("1.0".utf8), frames[3], Data(status.utf8), Data(text.utf8), Data(user.utf8), Data()]
+        }
+        let address = String(decoding: frames[5], as: UTF8.self)
+        let mechanism = String(decoding: frames[7], as: UTF8.self)
+        guard mechanism == "CURVE", frames.count >= 9, frames[8].count == 32 else {
+            logger.warning("refused a peer without CURVE", metadata: ["address": "\(address)", "mechanism": "\(mechanism)"])
+            return reply("400", "CURVE required", "")
+        }
+        let key = Z85.encode(frames[8])
+        guard let service = allowed[key] else {
+            logger.warning("refused a peer with an unlisted key", metadata: ["address": "\(address)", "key": "\(key)"])
+            return reply("400", "unknown key", "")
+        }
+        return reply("200", "OK", service)
+    }
+}

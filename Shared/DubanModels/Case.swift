@@ -1,0 +1,85 @@
+import Foundation
+
+/// Where a problem came in.
+public enum Channel: String, Codable, Sendable, CaseIterable {
+    /// Raised at the weekly government–enterprise meeting.
+    case meeting
+    /// A 12345-style hotline call.
+    case hotline
+    case web
+    /// Through an enterprise liaison officer (联络员).
+    case liaison
+    case open311
+    case api
+}
+
+/// Who raised the problem. Personal data: stored, never logged.
+public struct Submitter: Codable, Sendable, Equatable {
+    public var name: String?
+    public var enterprise: String?
+    public var phone: String?
+
+    public init(name: String? = nil, enterprise: String? = nil, phone: String? = nil) {
+        self.name = name
+        self.enterprise = enterprise
+        self.phone = phone
+    }
+}
+
+/// Where the problem is, in WGS 84 degrees, with an optional address.
+public struct Location: Codable, Sendable, Equatable {
+    public var latitude: Double?
+    public var longitude: Double?
+    public var address: String?
+
+    public init(latitude: Double? = nil, longitude: Double? = nil, address: String? = nil) {
+        self.latitude = latitude
+        self.longitude = longitude
+        self.address = address
+    }
+}
+
+/// The case's place in the closed loop: accept, dispatch, handle, reply, confirm, close.
+public enum CaseStatus: String, Codable, Sendable, CaseIterable {
+    /// Accepted by intake, not yet routed.
+    case submitted
+    /// Routed: a bureau owns it and the deadline runs.
+    case assigned
+    /// No confident owner: the triage office (兜底) dispatches it.
+    case triage
+    /// The bureau signed for it (签收).
+    case signed
+    case inProgress = "in_progress"
+    case resolved
+    /// The submitter confirmed it solved; the loop is closed.
+    case closed
+    case reopened
+    /// The bureau returned it as not theirs (退回); routing picks again.
+    case returned
+}
+
+/// How a deadline is counted: a number of working days (the Chinese calendar's) or of clock hours.
+public enum DeadlineRule: Codable, Sendable, Equatable {
+    case workingDays(Int)
+    case hours(Int)
+}
+
+/// A case as a problem list line: what was raised, by whom, and how.
+public struct CaseDraft: Codable, Sendable, Equatable {
+    public var title: String
+    public var description: String
+    public var channel: Channel
+    public var submitter: Submitter
+    public var category: CategoryID?
+    public var location: Location?
+
+    public init(title: String, description: String, channel: Channel, submitter: Submitter,
+                category: CategoryID? = nil, location: Location? = nil) {
+        self.title = title
+        self.description = description
+        self.channel = channel
+        self.submitter = submitter
+        self.category = category
+        self.location = location
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Every fact a service publishes, as it travels between services and as it is stored in their event logs.
+///
+/// JSON (stable, documented in docs/EVENTS.md): `{"id", "type", "schemaVersion", "occurredAt", "producer", "caseId",
+/// "payload"}` with ISO 8601 times. `type` names the payload's shape; a consumer that meets an unknown type or a newer
+/// schema version treats the event as a dead letter rather than guessing.
+public struct EventEnvelope: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var id: UUID
+    public var schemaVersion: Int
+    public var occurredAt: Date
+    /// The service that produced the event, e.g. `intake`.
+    public var producer: String
+    public var caseID: CaseID
+    public var payload: EventPayload
+
+    public var type: EventType { payload.type }
+
+    public init(id: UUID = UUID(), occurredAt: Date, producer: String, caseID: CaseID, payload: EventPayload) {
+        self.id = id
+        self.schemaVersion = Self.currentSchemaVersion
+        self.occurredAt = occurredAt
+        self.producer = producer
+        self.caseID = caseID
+        self.payload = payload
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, schemaVersion, occurredAt, producer, caseID = "caseId", payload
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UUID.self, forKey: .id)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        guard schemaVersion <= Self.currentSchemaVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .schemaVersion, in: container,
+                                                   debugDescription: "schema version \(schemaVersion) is newer than this service knows")
+        }
+        occurredAt = try container.decode(Date.self, forKey: .occurredAt)
+        producer = try container.decode(String.self, forKey: .producer)
+        caseID = try container.decode(CaseID.self, forKey: .caseID)
+        let rawType = try container.decode(String.self, forKey: .type)
+        guard let type = EventType(rawValue: rawType) else {
+            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown event type \(rawType)")
+        }
+        payload = try EventPayload(type: type, from: container.superDecoder(forKey: .payload))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(type.rawValue, forKey: .type)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(occurredAt, forKey: .occurredAt)
+        try container.encode(producer, forKey: .producer)
+        try container.encode(caseID, forKey: .caseID)
+        try payload.encode(to: container.superEncoder(forKey: .payload))
+    }
+}
+
+/// The kinds of event, as they appear in the envelope's `type`.
+public enum EventType: String, Codable, Sendable, CaseIterable {
+    case caseSubmitted = "case.submitted"
+    case caseRouted = "case.routed"
+    case deadlineTracked = "case.deadline_tracked"
+}
+
+public enum EventPayload: Sendable, Equatable {
+    case caseSubmitted(CaseSubmitted)
+    case caseRouted(CaseRouted)
+    case deadlineTracked(DeadlineTracked)
+
+    public var type: EventType {
+        switch self {
+        case .caseSubmitted: .caseSubmitted
+        case .caseRouted: .caseRouted
+        case .deadlineTracked: .deadlineTracked
+        }
+    }
+
+    init(type: EventType, from decoder: any Decoder) throws {
+        switch type {
+        case .caseSubmitted: self = .caseSubmitted(try CaseSubmitted(from: decoder))
+        case .caseRouted: self = .caseRouted(try CaseRouted(from: decoder))
+        case .deadlineTracked: self = .deadlineTracked(try DeadlineTracked(from: decoder))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .caseSubmitted(let payload): try payload.encode(to: encoder)
+        case .caseRouted(let payload): try payload.encode(to: encoder)
+        case .deadlineTracked(let payload): try payload.encode(to: encoder)
+        }
+    }
+}
+
+/// Intake accepted a problem and stored it.
+public struct CaseSubmitted: Codable, Sendable, Equatable {
+    public var draft: CaseDraft
+    public var submittedAt: Date
+
+    public init(draft: CaseDraft, submittedAt: Date) {
+        self.draft = draft
+        self.submittedAt = submittedAt
+    }
+}
+
+/// Routing put the case on a bureau's responsibility list with a deadline, and says why.
+public struct CaseRouted: Codable, Sendable, Equatable {
+    public var bureau: BureauID
+    public var bureauName: String
+    public var category: CategoryID
+    public var deadline: Date
+    public var deadlineClass: String
+    /// The rule that decided, e.g. `explicit-category` or `keywords`, with the score it earned.
+    public var rule: String
+    public var score: Double
+    public var alternatives: [RoutingAlternative]
+
+    public init(bureau: BureauID, bureauName: String, category: CategoryID, deadline: Date, deadlineClass: String,
+                rule: String, score: Double, alternatives: [RoutingAlternative]) {
+        self.bureau = bureau
+        self.bureauName = bureauName
+        self.category = category
+        self.deadline = deadline
+        self.deadlineClass = deadlineClass
+        self.rule = rule
+        self.score = score
+        self.alternatives = alternatives
+    }
+}
+
+/// A category that also scored, for the record of a routing decision.
+public struct RoutingAlternative: Codable, Sendable, Equatable {
+    public var category: CategoryID
+    public var score: Double
+
+    public init(category: CategoryID, score: Double) {
+        self.category = category
+        self.score = score
+    }
+}
+
+/// Escalation started the case's clock.
+public struct DeadlineTracked: Codable, Sendable, Equatable {
+    public var bureau: BureauID
+    public var deadline: Date
+
+    public init(bureau: BureauID, deadline: Date) {
+        self.bureau = bureau
+        self.deadline = deadline
+    }
+}

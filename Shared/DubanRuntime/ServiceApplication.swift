@@ -1,0 +1,77 @@
+import DubanMessaging
+import DubanStorage
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+/// Builds a runnable service: storage, messaging links, HTTP server with `/health`, and the service's own parts.
+/// The entry point calls it once; tests call it as often as they like.
+public enum ServiceApplication {
+    public static func build<S: DubanService>(
+        _ service: S.Type, settings: ServiceSettings, clock: WallClock = .system, logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let descriptor = S.descriptor
+        let opened = try await open(service, settings: settings, clock: clock, logger: logger)
+        let parts = try await S.build(opened.context)
+        let relays = settings.peers.sorted { $0.key < $1.key }.map { consumer, endpoint in
+            EventRelay(log: opened.context.events, consumer: consumer, endpoint: endpoint,
+                       database: opened.context.database.writer, context: opened.context.zmq,
+                       security: opened.context.security, logger: logger)
+        }
+        var services: [any Service] = opened.authenticator.map { [$0] } ?? []
+        services += relays as [any Service]
+        if let handler = parts.onEvent, let bind = settings.eventsBind {
+            services.append(EventListener(service: descriptor.name, endpoint: bind, database: opened.context.database.writer,
+                                          context: opened.context.zmq, security: opened.context.security,
+                                          logger: logger, handler: handler))
+        }
+        services += parts.services
+
+        let router = Router()
+        let database = opened.context.database
+        router.get("/health") { _, _ -> JSONResponse<HealthReport> in
+            let details = try await parts.health()
+            return JSONResponse(try await HealthReport.measure(service: descriptor.name, database: database,
+                                                               relays: relays, details: details, now: clock.now()))
+        }
+        parts.routes(router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: descriptor.name),
+            services: services,
+            logger: logger
+        )
+    }
+
+    /// Opens what a service needs before it builds: its database, a ZeroMQ context, its keys and ZAP handler.
+    static func open<S: DubanService>(
+        _ service: S.Type, settings: ServiceSettings, clock: WallClock, logger: Logger, authenticate: Bool = true
+    ) async throws -> (context: ServiceBuildContext, authenticator: ZAPAuthenticator?) {
+        let name = S.descriptor.name
+        var migrator = DatabaseMigrator()
+        EventStoreSchema.register(in: &migrator)
+        S.registerMigrations(in: &migrator)
+        let database = try ServiceDatabase(directory: settings.dataDirectory, name: name, migrator: migrator)
+        let zmq = try ZMQContext()
+        let security: LinkSecurity
+        var authenticator: ZAPAuthenticator?
+        if settings.plaintext {
+            logger.warning("SECURITY: inter-service links run WITHOUT encryption or authentication (security.plaintext)")
+            security = .plaintext
+        } else {
+            let ring = try KeyRing.load(service: name, directory: settings.keysDirectory)
+            security = .curve(ring)
+            if authenticate {
+                let zap = try ZAPAuthenticator(context: zmq, keyRing: ring, logger: logger)
+                await zap.start()
+                authenticator = zap
+            }
+        }
+        let context = ServiceBuildContext(settings: settings, database: database, events: EventLog(producer: name),
+                                          clock: clock, zmq: zmq, security: security, logger: logger)
+        return (context, authenticator)
+    }
+}
