@@ -15,6 +15,7 @@ public final class ZAPAuthenticator: Service, Sendable {
     private let allowed: [String: String]
     private let logger: Logger
     private let thread: SocketThread
+    private let refused = Atomic<Int>(0)
     private let ready = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     public init(context: ZMQContext, keyRing: KeyRing, logger: Logger) throws {
@@ -40,6 +41,12 @@ public final class ZAPAuthenticator: Service, Sendable {
             if bound { continuation.resume() }
         }
     }
+
+    /// How many peers this handler has refused since it started.
+    public var refusals: Int { refused.load(ordering: .relaxed) }
+
+    /// Stops the handler's thread; server sockets in this context then refuse every peer.
+    public func stop() { thread.requestStop() }
 
     public func run() async throws {
         thread.start()
@@ -84,11 +91,13 @@ public final class ZAPAuthenticator: Service, Sendable {
         let address = String(decoding: frames[5], as: UTF8.self)
         let mechanism = String(decoding: frames[7], as: UTF8.self)
         guard mechanism == "CURVE", frames.count >= 9, frames[8].count == 32 else {
+            refused.add(1, ordering: .relaxed)
             logger.warning("refused a peer without CURVE", metadata: ["address": "\(address)", "mechanism": "\(mechanism)"])
             return reply("400", "CURVE required", "")
         }
         let key = Z85.encode(frames[8])
         guard let service = allowed[key] else {
+            refused.add(1, ordering: .relaxed)
             logger.warning("refused a peer with an unlisted key", metadata: ["address": "\(address)", "key": "\(key)"])
             return reply("400", "unknown key", "")
         }

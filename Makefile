@@ -1,0 +1,33 @@
+# Duban: `make run` starts the stack, `make test` runs every test. See README.md.
+SWIFT ?= swift
+BIN = $(shell $(SWIFT) build --show-bin-path)
+KEYS ?= deploy/keys
+
+.PHONY: deps build keys run demo test bench compose-config clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+keys: build
+	$(BIN)/duban keygen --dir $(KEYS)
+
+run: keys
+	@scripts/run-stack.sh "$(BIN)"
+
+demo:
+	@scripts/demo.sh
+
+test: deps
+	$(SWIFT) build --build-tests
+	@scripts/check-compose.sh
+	DUBAN_BIN_DIR="$(BIN)" DUBAN_REPO="$(CURDIR)" $(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release --product duban-bench
+	$(shell $(SWIFT) build -c release --show-bin-path)/duban-bench
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,70 @@
+import DubanMessaging
+import Foundation
+import Testing
+import ZeroMQ
+
+@Suite(.serialized) struct SecurityTests {
+    @Test func aPeerWithAnUnlistedKeyIsRefused() async throws {
+        let harness = try Harness()
+        let zap = try harness.authenticator()
+        await zap.start()
+        defer { zap.stop() }
+        try harness.append(3)
+        // Knows the consumer's public key, but its own key is not on the list.
+        let stranger = KeyRing(service: "producer", keyPair: try CurveKeyPair.generate(),
+                               publicKeys: harness.producerRing.publicKeys)
+        let consumer = Task { try await harness.listener().run() }
+        let intruder = Task { try await harness.relay(security: .curve(stranger)).run() }
+        defer { consumer.cancel(); intruder.cancel() }
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(try harness.appliedCount() == 0)
+        #expect(zap.refusals >= 1)
+    }
+
+    @Test func aPlaintextPeerIsRefused() async throws {
+        let harness = try Harness()
+        let zap = try harness.authenticator()
+        await zap.start()
+        defer { zap.stop() }
+        try harness.append(3)
+        let consumer = Task { try await harness.listener().run() }
+        let plaintext = Task { try await harness.relay(security: .plaintext).run() }
+        defer { consumer.cancel(); plaintext.cancel() }
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(try harness.appliedCount() == 0)
+    }
+
+    @Test func withoutAZAPHandlerNobodyGetsIn() async throws {
+        // The listener enforces its ZAP domain, so a context with no handler fails closed.
+        let harness = try Harness()
+        try harness.append(3)
+        let consumer = Task { try await harness.listener().run() }
+        let producer = Task { try await harness.relay().run() }
+        defer { consumer.cancel(); producer.cancel() }
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(try harness.appliedCount() == 0)
+    }
+
+    @Test func aListedKeyGetsInAndItsBytesOnTheWireAreNotReadable() async throws {
+        let harness = try Harness()
+        let zap = try harness.authenticator()
+        await zap.start()
+        defer { zap.stop() }
+        let secret = "机密标题-\(UUID().uuidString)"
+        try harness.append(1, prefix: secret)
+
+        // A man in the middle: a TCP proxy that forwards and records every byte between relay and listener.
+        let proxy = try TCPRecorder(forwardingTo: harness.endpoint)
+        let consumer = Task { try await harness.listener().run() }
+        let relay = EventRelay(log: harness.log, consumer: "consumer", endpoint: proxy.endpoint, database: harness.producerDB.writer,
+                               context: harness.producerContext, security: .curve(harness.producerRing), logger: harness.logger)
+        let producer = Task { try await relay.run() }
+        defer { consumer.cancel(); producer.cancel(); proxy.stop() }
+
+        #expect(try await harness.waitUntil { try harness.appliedCount() == 1 })
+        let recorded = proxy.recordedBytes()
+        #expect(recorded.count > 100, "the proxy saw the traffic")
+        #expect(recorded.range(of: Data(secret.utf8)) == nil)
+        #expect(recorded.range(of: Data("case.submitted".utf8)) == nil)
+    }
+}
