@@ -1,0 +1,139 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The four built executables running as real processes on loopback, with ephemeral ports and their own keys.
+final class Stack: @unchecked Sendable {
+    // @unchecked: `processes` is touched only by the test that owns this stack, one call at a time.
+    static let services = ["intake", "routing", "escalation", "reporting"]
+
+    let directory: String
+    let binDirectory: String
+    let repository: String
+    var httpPorts: [String: Int] = [:]
+    var eventPorts: [String: Int] = [:]
+    private var processes: [String: Process] = [:]
+
+    init() throws {
+        repository = ProcessInfo.processInfo.environment["DUBAN_REPO"]
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        binDirectory = ProcessInfo.processInfo.environment["DUBAN_BIN_DIR"] ?? repository + "/.build/debug"
+        directory = NSTemporaryDirectory() + "duban-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for service in Self.services { httpPorts[service] = try freePort() }
+        for service in Self.services.dropFirst() { eventPorts[service] = try freePort() }
+        try run(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"])
+    }
+
+    deinit {
+        for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func url(_ service: String, _ path: String) -> URL {
+        URL(string: "http://127.0.0.1:\(httpPorts[service]!)\(path)")!
+    }
+
+    func arguments(for service: String) -> [String] {
+        var arguments = ["--http-port", String(httpPorts[service]!), "--data-dir", directory + "/data/" + service,
+                         "--keys-dir", directory + "/keys", "--routing-config-dir", repository + "/deploy/config",
+                         "--log-level", "warning"]
+        if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
+        for (peer, port) in eventPorts where peer != service {
+            arguments += ["--peers-\(peer)-endpoint", "tcp://127.0.0.1:\(port)"]
+        }
+        return arguments
+    }
+
+    func start(_ service: String) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binDirectory + "/" + service)
+        process.arguments = arguments(for: service)
+        let log = FileHandle(forWritingAtPath: logPath(service)) ?? {
+            FileManager.default.createFile(atPath: logPath(service), contents: nil)
+            return FileHandle(forWritingAtPath: logPath(service))!
+        }()
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        processes[service] = process
+        try await waitForHealth(service)
+    }
+
+    func startAll() async throws {
+        for service in Self.services.reversed() { try await start(service) }
+    }
+
+    /// SIGKILL: no shutdown code runs, whatever was only in memory is gone.
+    func kill9(_ service: String) {
+        guard let process = processes[service] else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stopAll() {
+        for process in processes.values where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    func logPath(_ service: String) -> String { directory + "/\(service).log" }
+
+    func waitForHealth(_ service: String, seconds: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let (_, response) = try? await URLSession.shared.data(from: url(service, "/health")),
+               (response as? HTTPURLResponse)?.statusCode == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let log = (try? String(contentsOfFile: logPath(service), encoding: .utf8)) ?? ""
+        throw StackError("\(service) did not become healthy; log:\n\(log.suffix(2_000))")
+    }
+
+    func postCase(_ body: [String: Any]) async throws -> (status: Int, json: [String: Any]) {
+        var request = URLRequest(url: url("intake", "/v1/cases"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    func getJSON(_ service: String, _ path: String) async throws -> (status: Int, json: [String: Any]) {
+        let (data, response) = try await URLSession.shared.data(from: url(service, path))
+        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw StackError("\(executable) \(arguments) failed") }
+    }
+}
+
+struct StackError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A TCP port that was free a moment ago.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw StackError("no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
