@@ -91,9 +91,8 @@ let package = Package(
         .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                                                               .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
-        .testTarget(name: "IntakeServiceTests", dependencies: ["IntakeService", "DubanModels", "DubanRuntime",
-                                                             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["DubanModels"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["DubanRuntime", .product(name: "Yams", package: "Yams")]),
     ]
 )
 
