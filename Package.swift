@@ -82,7 +82,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "duban-bench",
-            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ", "RoutingService",
+            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                            .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tools/duban-bench"
         ),

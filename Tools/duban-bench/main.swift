@@ -1,1 +1,160 @@
+import DubanMessaging
+import DubanModels
+import DubanStorage
+import Foundation
+import GRDB
+import Logging
+import ZeroMQ
 
+// Duban's benchmarks. Each goal is printed beside the baseline it is judged against, measured in the same run.
+
+let eventCount = Int(ProcessInfo.processInfo.environment["BENCH_EVENTS"] ?? "") ?? 20_000
+let batchSize = 100
+let directory = NSTemporaryDirectory() + "duban-bench-\(UUID().uuidString)"
+defer { try? FileManager.default.removeItem(atPath: directory) }
+
+/// A representative event body: a submitted case with a Chinese title and description.
+let sampleBody: Data = {
+    let draft = CaseDraft(title: "厂区频繁停电", description: String(repeating: "近一个月厂区已停电三次，生产线被迫中断。", count: 5),
+                          channel: .meeting, submitter: Submitter(enterprise: "某视界有限公司"))
+    let envelope = EventEnvelope(occurredAt: Date(), producer: "intake", caseID: "DB-20261127-000001",
+                                 payload: .caseSubmitted(CaseSubmitted(draft: draft, submittedAt: Date())))
+    return try! DubanJSON.encoder().encode(envelope)
+}()
+
+struct Row {
+    var name: String
+    var rate: Double
+    var detail: String
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+// MARK: Baseline 1: raw SQLite WAL inserts of the same rows, in batches of the same size.
+
+func rawSQLite() throws -> Row {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("t") { try $0.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)") }
+    let database = try ServiceDatabase(directory: directory, name: "raw", migrator: migrator)
+    let elapsed = try seconds {
+        var index = 0
+        while index < eventCount {
+            let upper = min(eventCount, index + batchSize)
+            try database.writer.write { db in
+                for _ in index..<upper { try db.execute(sql: "INSERT INTO t (body) VALUES (?)", arguments: [sampleBody]) }
+            }
+            index = upper
+        }
+    }
+    return Row(name: "raw SQLite WAL insert (batch \(batchSize))", rate: Double(eventCount) / elapsed, detail: "baseline")
+}
+
+// MARK: Baseline 2: raw libzmq DEALER → ROUTER over loopback TCP, same message size.
+
+func rawZeroMQ() throws -> Row {
+    let context = try ZMQContext()
+    let router = try ZMQSocket(context, type: .router)
+    try router.set(.linger(milliseconds: 0))
+    try router.set(.receiveHighWaterMark(0))
+    try router.bind("tcp://127.0.0.1:*")
+    let endpoint = try router.lastEndpoint
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        // The dealer lives on its own thread for its whole life.
+        let dealer = try! ZMQSocket(context, type: .dealer)
+        try! dealer.set(.linger(milliseconds: 0))
+        try! dealer.set(.sendHighWaterMark(0))
+        try! dealer.connect(endpoint)
+        for _ in 0..<eventCount { try! dealer.send([sampleBody]) }
+        done.wait()
+        dealer.close()
+    }
+    let elapsed = try seconds {
+        for _ in 0..<eventCount { _ = try router.receive() }
+    }
+    done.signal()
+    router.close()
+    return Row(name: "raw libzmq DEALER→ROUTER tcp", rate: Double(eventCount) / elapsed, detail: "baseline, \(sampleBody.count) B")
+}
+
+// MARK: The goal: one durable hop (producer commit, CURVE send, consumer commit, acknowledgement).
+
+func durableHop() async throws -> Row {
+    var producerMigrator = DatabaseMigrator()
+    EventStoreSchema.register(in: &producerMigrator)
+    let producerDB = try ServiceDatabase(directory: directory, name: "producer", migrator: producerMigrator)
+    var consumerMigrator = DatabaseMigrator()
+    EventStoreSchema.register(in: &consumerMigrator)
+    consumerMigrator.registerMigration("applied") { db in
+        try db.execute(sql: "CREATE TABLE applied (event_id TEXT PRIMARY KEY, latency REAL NOT NULL)")
+    }
+    let consumerDB = try ServiceDatabase(directory: directory, name: "consumer", migrator: consumerMigrator)
+    let producerKeys = try CurveKeyPair.generate(), consumerKeys = try CurveKeyPair.generate()
+    let keys = ["intake": producerKeys.publicKey, "routing": consumerKeys.publicKey]
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    let producerContext = try ZMQContext(), consumerContext = try ZMQContext()
+    let zap = try ZAPAuthenticator(context: consumerContext,
+                                   keyRing: KeyRing(service: "routing", keyPair: consumerKeys, publicKeys: keys), logger: logger)
+    await zap.start()
+    let probe = try ZMQSocket(consumerContext, type: .router)
+    try probe.bind("tcp://127.0.0.1:*")
+    let tcp = try probe.lastEndpoint
+    probe.close()
+
+    let log = EventLog(producer: "intake")
+    let listener = EventListener(service: "routing", endpoint: tcp, database: consumerDB.writer, context: consumerContext,
+                                 security: .curve(KeyRing(service: "routing", keyPair: consumerKeys, publicKeys: keys)),
+                                 logger: logger) { db, event in
+        try db.execute(sql: "INSERT INTO applied (event_id, latency) VALUES (?, ?)",
+                       arguments: [event.id.uuidString, Date().timeIntervalSince(event.occurredAt)])
+    }
+    let relay = EventRelay(log: log, consumer: "routing", endpoint: tcp, database: producerDB.writer, context: producerContext,
+                           security: .curve(KeyRing(service: "intake", keyPair: producerKeys, publicKeys: keys)), logger: logger)
+    let consumerTask = Task { try await listener.run() }
+    let producerTask = Task { try await relay.run() }
+    defer { consumerTask.cancel(); producerTask.cancel(); zap.stop() }
+
+    let draft = try DubanJSON.decoder().decode(EventEnvelope.self, from: sampleBody)
+    let start = ContinuousClock.now
+    var index = 0
+    while index < eventCount {
+        let range = index..<min(eventCount, index + batchSize)
+        try await producerDB.writer.write { db in
+            for n in range {
+                try log.append(draft.payload, caseID: CaseID(rawValue: "DB-\(n)"), at: Date(), in: db)
+            }
+        }
+        index = range.upperBound
+    }
+    while relay.acknowledgedSeq < Int64(eventCount) { try await Task.sleep(for: .milliseconds(2)) }
+    let elapsed = ContinuousClock.now - start
+    let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let latencies = try await consumerDB.writer.read { try Double.fetchAll($0, sql: "SELECT latency FROM applied ORDER BY latency") }
+    return Row(name: "durable hop, CURVE (commit→send→commit→ack)", rate: Double(eventCount) / total,
+               detail: String(format: "p50 %.1f ms, p99 %.1f ms", percentile(latencies, 0.5) * 1_000, percentile(latencies, 0.99) * 1_000))
+}
+
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+print("Duban benchmarks: \(eventCount) events of \(sampleBody.count) bytes, batches of \(batchSize), on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+let sqlite = try rawSQLite()
+let zeromq = try rawZeroMQ()
+let hop = try await durableHop()
+print("")
+print("| measurement | events/s | notes |")
+print("|---|---:|---|")
+for row in [hop, sqlite, zeromq] {
+    print("| \(row.name) | \(Int(row.rate)) | \(row.detail) |")
+}
+let ratio = hop.rate / sqlite.rate
+print("")
+print(String(format: "durable hop / raw SQLite batched insert = %.2f (goal ≥ 0.50): %@", ratio, ratio >= 0.5 ? "MET" : "NOT MET"))
