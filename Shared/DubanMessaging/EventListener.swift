@@ -60,6 +60,7 @@ public final class EventListener: Service, Sendable {
         try socket.set(.linger(milliseconds: 0))
         try socket.set(.routerMandatory(true))
         try socket.set(.receiveHighWaterMark(100_000))
+        try socket.set(.sendHighWaterMark(100_000))  // acknowledgements are tiny; never drop one at the mark
         try socket.set(.heartbeat(intervalMilliseconds: 1_000, timeoutMilliseconds: 3_000, ttlMilliseconds: 6_000))
         try socket.secureAsServer(security)
         try socket.bind(endpoint)
@@ -92,7 +93,15 @@ public final class EventListener: Service, Sendable {
 
             let replies: [Reply: WireProtocol.Ack]
             do {
-                replies = try database.write { db in try apply(batch, decoder: decoder, in: db) }
+                do {
+                    // Fast path: the whole batch in one transaction, no savepoints.
+                    replies = try database.write { db in try apply(batch, decoder: decoder, isolated: false, in: db) }
+                } catch let error as DatabaseError where error.isEnvironmental {
+                    throw error
+                } catch {
+                    // Some event failed: redo the batch with a savepoint per event, so only that one is set aside.
+                    replies = try database.write { db in try apply(batch, decoder: decoder, isolated: true, in: db) }
+                }
             } catch {
                 // Nothing was committed, so nothing is acknowledged: the producers will resend.
                 logger.error("could not apply a batch of events; awaiting redelivery", metadata: ["error": "\(error)"])
@@ -100,7 +109,9 @@ public final class EventListener: Service, Sendable {
             }
             for (reply, ack) in replies {
                 do {
-                    try socket.send([reply.peer] + WireProtocol.frames(ack), wait: false)
+                    if try !socket.send([reply.peer] + WireProtocol.frames(ack), wait: false) {
+                        logger.warning("an acknowledgement could not be queued; the producer will resend")
+                    }
                 } catch let error as ZMQError where error.isHostUnreachable {
                     continue  // the producer went away; it will learn the cursor when it resends
                 }
@@ -108,7 +119,9 @@ public final class EventListener: Service, Sendable {
         }
     }
 
-    private func apply(_ batch: [Received], decoder: JSONDecoder, in db: Database) throws -> [Reply: WireProtocol.Ack] {
+    /// With `isolated`, each event runs in its own savepoint and a failure dead-letters it; without, a failure throws
+    /// and the caller retries the batch isolated.
+    private func apply(_ batch: [Received], decoder: JSONDecoder, isolated: Bool, in db: Database) throws -> [Reply: WireProtocol.Ack] {
         var cursors: [String: Int64] = [:]
         var rewinding: Set<String> = []
         var replies: [Reply: WireProtocol.Ack] = [:]
@@ -118,7 +131,11 @@ public final class EventListener: Service, Sendable {
             var rewind = rewinding.contains(producer)
             if !rewind {
                 if item.event.seq == cursor + 1 {
-                    try applyOne(item.event, decoder: decoder, in: db)
+                    if isolated {
+                        try applyIsolated(item.event, decoder: decoder, in: db)
+                    } else {
+                        try handler(db, try decoder.decode(EventEnvelope.self, from: item.event.body))
+                    }
                     cursors[producer] = item.event.seq
                 } else if item.event.seq > cursor + 1 {
                     rewind = true
@@ -142,7 +159,7 @@ public final class EventListener: Service, Sendable {
         return replies
     }
 
-    private func applyOne(_ event: WireProtocol.Event, decoder: JSONDecoder, in db: Database) throws {
+    private func applyIsolated(_ event: WireProtocol.Event, decoder: JSONDecoder, in db: Database) throws {
         do {
             try db.inSavepoint {
                 let envelope = try decoder.decode(EventEnvelope.self, from: event.body)

@@ -10,6 +10,7 @@ import Synchronization
 public final class EventLog: Sendable {
     public let producer: String
     private let relays = Mutex<[@Sendable () -> Void]>([])
+    private let commitHookArmed = Mutex(false)
     private let encoder = DubanJSON.encoder()
 
     public init(producer: String) {
@@ -30,12 +31,22 @@ public final class EventLog: Sendable {
 
     public func append(_ envelope: EventEnvelope, in db: Database) throws {
         let body = try encoder.encode(envelope)
-        try db.execute(
-            sql: "INSERT INTO event_log (event_id, case_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [envelope.id.uuidString, envelope.caseID.rawValue, envelope.type.rawValue, body,
-                        Date().timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO event_log (event_id, case_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [envelope.id.uuidString, envelope.caseID.rawValue, envelope.type.rawValue, body,
+                                 Date().timeIntervalSince1970])
+        // One commit hook per transaction, however many events it appends (the writer is serial).
+        let arm = commitHookArmed.withLock { armed in
+            defer { armed = true }
+            return !armed
+        }
+        guard arm else { return }
         let wakes = relays.withLock { $0 }
-        db.afterNextTransaction { _ in for wake in wakes { wake() } }
+        db.afterNextTransaction(onCommit: { [self] _ in
+            commitHookArmed.withLock { $0 = false }
+            for wake in wakes { wake() }
+        }, onRollback: { [self] _ in
+            commitHookArmed.withLock { $0 = false }
+        })
     }
 }
 
@@ -47,7 +58,7 @@ struct StoredEvent: Sendable {
 
 public enum EventLogQueries {
     static func events(after seq: Int64, limit: Int, in db: Database) throws -> [StoredEvent] {
-        try Row.fetchAll(db, sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?",
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?"),
                          arguments: [seq, limit])
             .map { StoredEvent(seq: $0["seq"], body: $0["body"]) }
     }

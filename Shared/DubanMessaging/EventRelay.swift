@@ -78,7 +78,7 @@ public final class EventRelay: Service, Sendable {
         var next = cursor + 1
         var epoch: UInt64 = 0
         var blocked = false
-        var moreToSend = false
+        var moreToSend = true  // events may be waiting from before this relay started
         var lastProgress = ContinuousClock.now
         var lastSave = ContinuousClock.now
         acked.store(cursor, ordering: .relaxed)

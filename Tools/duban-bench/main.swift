@@ -106,10 +106,7 @@ func durableHop() async throws -> Row {
     let zap = try ZAPAuthenticator(context: consumerContext,
                                    keyRing: KeyRing(service: "routing", keyPair: consumerKeys, publicKeys: keys), logger: logger)
     await zap.start()
-    let probe = try ZMQSocket(consumerContext, type: .router)
-    try probe.bind("tcp://127.0.0.1:*")
-    let tcp = try probe.lastEndpoint
-    probe.close()
+    let tcp = "tcp://127.0.0.1:\(try freePort())"
 
     let log = EventLog(producer: "intake")
     let listener = EventListener(service: "routing", endpoint: tcp, database: consumerDB.writer, context: consumerContext,
@@ -120,7 +117,9 @@ func durableHop() async throws -> Row {
     }
     let relay = EventRelay(log: log, consumer: "routing", endpoint: tcp, database: producerDB.writer, context: producerContext,
                            security: .curve(KeyRing(service: "intake", keyPair: producerKeys, publicKeys: keys)), logger: logger)
-    let consumerTask = Task { try await listener.run() }
+    let consumerTask = Task {
+        do { try await listener.run() } catch { fatalError("the consumer stopped: \(error)") }
+    }
     let producerTask = Task { try await relay.run() }
     defer { consumerTask.cancel(); producerTask.cancel(); zap.stop() }
 
@@ -142,6 +141,21 @@ func durableHop() async throws -> Row {
     let latencies = try await consumerDB.writer.read { try Double.fetchAll($0, sql: "SELECT latency FROM applied ORDER BY latency") }
     return Row(name: "durable hop, CURVE (commit→send→commit→ack)", rate: Double(eventCount) / total,
                detail: String(format: "p50 %.1f ms, p99 %.1f ms", percentile(latencies, 0.5) * 1_000, percentile(latencies, 0.99) * 1_000))
+}
+
+/// A TCP port that was free a moment ago (a plain socket releases it at once, unlike a ZeroMQ unbind).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw ZMQError(operation: "bind", code: errno) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
