@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
+import Synchronization
 import ZeroMQ
 
 /// A consumer's side of durable messaging: applies each producer's events in order, exactly once in effect.
@@ -23,6 +24,10 @@ public final class EventListener: Service, Sendable {
     private let handler: Handler
     private let maxBatch: Int
     private let logger: Logger
+    private let refused = Atomic<Int>(0)
+
+    /// Peers refused at the handshake (wrong mechanism, unlisted key) since the listener started.
+    public var refusedHandshakes: Int { refused.load(ordering: .relaxed) }
 
     public init(service: String, endpoint: String, database: DatabasePool, context: ZMQContext, security: LinkSecurity,
                 maxBatch: Int = 500, logger: Logger, handler: @escaping Handler) {
@@ -64,7 +69,14 @@ public final class EventListener: Service, Sendable {
         try socket.set(.heartbeat(intervalMilliseconds: 1_000, timeoutMilliseconds: 3_000, ttlMilliseconds: 6_000))
         try socket.secureAsServer(security)
         try socket.bind(endpoint)
-        defer { socket.close() }
+        // The monitor reports handshakes that failed, which libzmq otherwise keeps to itself: a plaintext peer at
+        // this CURVE socket never reaches the ZAP handler.
+        let monitor = try socket.monitor("inproc://monitor-\(service)-\(UUID().uuidString)",
+                                         events: .handshakeFailures, context: context)
+        defer {
+            monitor.close()
+            socket.close()
+        }
         let bound = try socket.lastEndpoint
         logger.info("listening for events", metadata: ["endpoint": "\(bound)"])
 
@@ -73,8 +85,10 @@ public final class EventListener: Service, Sendable {
             var poller = ZMQPoller()
             poller.add(socket)
             let wakeItem = poller.add(fileDescriptor: control.wakeFileDescriptor)
+            let monitorItem = poller.add(monitor)
             try poller.poll(timeoutMilliseconds: 1_000)
             if poller.isReadable(wakeItem) { control.drainWakeups() }
+            if poller.isReadable(monitorItem) { try logRefusals(monitor) }
 
             var batch: [Received] = []
             while batch.count < maxBatch, let message = try socket.receive(wait: false) {
@@ -121,6 +135,17 @@ public final class EventListener: Service, Sendable {
 
     /// With `isolated`, each event runs in its own savepoint and a failure dead-letters it; without, a failure throws
     /// and the caller retries the batch isolated.
+    private func logRefusals(_ monitor: ZMQSocket) throws {
+        while let message = try monitor.receive(wait: false) {
+            guard let event = ZMQMonitorEvent(message) else { continue }
+            refused.add(1, ordering: .relaxed)
+            let reason = event.isMechanismMismatch ? "it does not speak CURVE (plaintext?)"
+                : event.kind.contains(.handshakeFailedAuthentication) ? "its key is not admitted"
+                : "its handshake failed (code \(event.value))"
+            logger.warning("refused a peer: \(reason)", metadata: ["endpoint": "\(event.endpoint)"])
+        }
+    }
+
     private func apply(_ batch: [Received], decoder: JSONDecoder, isolated: Bool, in db: Database) throws -> [Reply: WireProtocol.Ack] {
         var cursors: [String: Int64] = [:]
         var rewinding: Set<String> = []

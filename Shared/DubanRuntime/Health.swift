@@ -20,10 +20,12 @@ public struct HealthReport: Codable, Sendable {
     public var links: [Link]
     /// Events this service could not apply and set aside (see `<service> dead-letters list`).
     public var deadLetters: Int
+    /// Peers refused at the handshake on this service's event socket (plaintext, unlisted key) since it started.
+    public var refusedPeers: Int
     public var details: [String: String]
 
     static func measure(service: String, database: ServiceDatabase, relays: [EventRelay],
-                        details: [String: String], now: Date) async throws -> HealthReport {
+                        refusedPeers: Int, details: [String: String], now: Date) async throws -> HealthReport {
         try await database.writer.read { db in
             let last = try EventLogQueries.lastSeq(in: db)
             var links: [Link] = []
@@ -35,7 +37,7 @@ public struct HealthReport: Codable, Sendable {
             }
             let dead = try DeadLetters.pendingCount(in: db)
             return HealthReport(service: service, status: dead > 0 ? "degraded" : "ok", lastEventSeq: last, links: links,
-                                deadLetters: dead, details: details)
+                                deadLetters: dead, refusedPeers: refusedPeers, details: details)
         }
     }
 }

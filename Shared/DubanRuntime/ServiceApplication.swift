@@ -23,11 +23,14 @@ public enum ServiceApplication {
         }
         var services: [any Service] = opened.authenticator.map { [$0] } ?? []
         services += relays as [any Service]
+        var listener: EventListener?
         if let handler = parts.onEvent, let bind = settings.eventsBind {
-            services.append(EventListener(service: descriptor.name, endpoint: bind, database: opened.context.database.writer,
-                                          context: opened.context.zmq, security: opened.context.security,
-                                          logger: logger, handler: handler))
+            listener = EventListener(service: descriptor.name, endpoint: bind, database: opened.context.database.writer,
+                                     context: opened.context.zmq, security: opened.context.security,
+                                     logger: logger, handler: handler)
+            services.append(listener!)
         }
+        let refusedPeers: @Sendable () -> Int = { [listener] in listener?.refusedHandshakes ?? 0 }
         services += parts.services
 
         let router = Router()
@@ -35,7 +38,8 @@ public enum ServiceApplication {
         router.get("/health") { _, _ -> JSONResponse<HealthReport> in
             let details = try await parts.health()
             return JSONResponse(try await HealthReport.measure(service: descriptor.name, database: database,
-                                                               relays: relays, details: details, now: clock.now()))
+                                                               relays: relays, refusedPeers: refusedPeers(),
+                                                               details: details, now: clock.now()))
         }
         parts.routes(router)
         return Application(

@@ -13,12 +13,14 @@ import ZeroMQ
         // Knows the consumer's public key, but its own key is not on the list.
         let stranger = KeyRing(service: "producer", keyPair: try CurveKeyPair.generate(),
                                publicKeys: harness.producerRing.publicKeys)
-        let consumer = Task { try await harness.listener().run() }
+        let listener = harness.listener()
+        let consumer = Task { try await listener.run() }
         let intruder = Task { try await harness.relay(security: .curve(stranger)).run() }
         defer { consumer.cancel(); intruder.cancel() }
         try await Task.sleep(for: .seconds(1.5))
         #expect(try harness.appliedCount() == 0)
         #expect(zap.refusals >= 1)
+        #expect(listener.refusedHandshakes >= 1)
     }
 
     @Test func aPlaintextPeerIsRefused() async throws {
@@ -27,11 +29,13 @@ import ZeroMQ
         await zap.start()
         defer { zap.stop() }
         try harness.append(3)
-        let consumer = Task { try await harness.listener().run() }
+        let listener = harness.listener()
+        let consumer = Task { try await listener.run() }
         let plaintext = Task { try await harness.relay(security: .plaintext).run() }
         defer { consumer.cancel(); plaintext.cancel() }
         try await Task.sleep(for: .seconds(1.5))
         #expect(try harness.appliedCount() == 0)
+        #expect(listener.refusedHandshakes >= 1, "the refusal is seen and logged")
     }
 
     @Test func withoutAZAPHandlerNobodyGetsIn() async throws {

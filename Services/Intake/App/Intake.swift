@@ -29,6 +29,7 @@ public enum Intake: DubanService {
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
         let store = CaseStore(database: context.database.writer, events: context.events, clock: context.clock)
         let maxBody = context.settings.reader.int(forKey: "intake.max-body-bytes", default: 64 * 1024)
+        let database = context.database.writer
         return ServiceParts(routes: { router in
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
                 guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
@@ -41,6 +42,9 @@ public enum Intake: DubanService {
                 let draft = try CaseSubmission.parse(Data(buffer: body))
                 return JSONResponse(try await store.submit(draft), status: .created)
             }
+        }, health: {
+            let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_record") ?? 0 }
+            return ["cases": String(count)]
         })
     }
 }
