@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "CommandLineArguments", "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev, linked through the module map (pkg-config adds a forbidden -isystem flag).
@@ -96,7 +98,10 @@ let package = Package(
     ]
 )
 
-package.targets += service("Intake", executable: "intake")
+package.targets += service("Intake", executable: "intake", dependencies: [
+    .product(name: "Crypto", package: "swift-crypto"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+])
 package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
 package.targets += service("Escalation", executable: "escalation")
 package.targets += service("Reporting", executable: "reporting")

@@ -83,3 +83,25 @@ public struct CaseDraft: Codable, Sendable, Equatable {
         self.location = location
     }
 }
+
+extension CaseStatus {
+    /// The status people see, from facts owned by two different producers, so the order in which their events
+    /// arrive does not matter: intake's lifecycle status and how many returns it recorded, and how many times routing
+    /// has routed the case (and whether the latest went to triage).
+    public static func effective(intakeStatus: CaseStatus, returns: Int, routings: Int, latestIsTriage: Bool) -> CaseStatus {
+        switch intakeStatus {
+        case .submitted where routings >= 1, .returned where routings > returns:
+            latestIsTriage ? .triage : .assigned
+        default:
+            intakeStatus
+        }
+    }
+
+    /// Whether the bureau has yet to finish: the deadline applies.
+    public var isOpen: Bool {
+        switch self {
+        case .resolved, .closed: false
+        default: true
+        }
+    }
+}

@@ -66,18 +66,21 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case caseSubmitted = "case.submitted"
     case caseRouted = "case.routed"
     case deadlineTracked = "case.deadline_tracked"
+    case caseUpdated = "case.updated"
 }
 
 public enum EventPayload: Sendable, Equatable {
     case caseSubmitted(CaseSubmitted)
     case caseRouted(CaseRouted)
     case deadlineTracked(DeadlineTracked)
+    case caseUpdated(CaseUpdated)
 
     public var type: EventType {
         switch self {
         case .caseSubmitted: .caseSubmitted
         case .caseRouted: .caseRouted
         case .deadlineTracked: .deadlineTracked
+        case .caseUpdated: .caseUpdated
         }
     }
 
@@ -86,6 +89,7 @@ public enum EventPayload: Sendable, Equatable {
         case .caseSubmitted: self = .caseSubmitted(try CaseSubmitted(from: decoder))
         case .caseRouted: self = .caseRouted(try CaseRouted(from: decoder))
         case .deadlineTracked: self = .deadlineTracked(try DeadlineTracked(from: decoder))
+        case .caseUpdated: self = .caseUpdated(try CaseUpdated(from: decoder))
         }
     }
 
@@ -94,6 +98,7 @@ public enum EventPayload: Sendable, Equatable {
         case .caseSubmitted(let payload): try payload.encode(to: encoder)
         case .caseRouted(let payload): try payload.encode(to: encoder)
         case .deadlineTracked(let payload): try payload.encode(to: encoder)
+        case .caseUpdated(let payload): try payload.encode(to: encoder)
         }
     }
 }
@@ -120,9 +125,16 @@ public struct CaseRouted: Codable, Sendable, Equatable {
     public var rule: String
     public var score: Double
     public var alternatives: [RoutingAlternative]
+    /// For a city-level owner: the district bureau that tracks the case (both see it).
+    public var counterpart: BureauID?
+    /// Co-handling bureaus that assist the lead (首接负责: the owner leads).
+    public var assisting: [BureauID]
 
     public init(bureau: BureauID, bureauName: String, category: CategoryID, deadline: Date, deadlineClass: String,
-                rule: String, score: Double, alternatives: [RoutingAlternative]) {
+                rule: String, score: Double, alternatives: [RoutingAlternative], counterpart: BureauID? = nil,
+                assisting: [BureauID] = []) {
+        self.counterpart = counterpart
+        self.assisting = assisting
         self.bureau = bureau
         self.bureauName = bureauName
         self.category = category
@@ -154,4 +166,57 @@ public struct DeadlineTracked: Codable, Sendable, Equatable {
         self.bureau = bureau
         self.deadline = deadline
     }
+}
+
+/// Something a bureau, an approver or the submitter did to a case, through intake's update API.
+public struct CaseUpdated: Codable, Sendable, Equatable {
+    public var action: CaseAction
+    /// The API key's name that did it.
+    public var actor: String
+    /// The case's status after the update (intake owns the status).
+    public var status: CaseStatus
+    /// The bureau acting (for bureau actions) or chosen (for `dispatch`).
+    public var bureau: BureauID?
+    /// The measure, progress note, resolution, return reason or extension reason.
+    public var note: String?
+    /// `request_extension`: working days asked for.
+    public var extensionDays: Int?
+    /// `decide_extension`: granted or refused.
+    public var approved: Bool?
+    /// `rate`: satisfaction from 1 to 5.
+    public var satisfaction: Int?
+
+    public init(action: CaseAction, actor: String, status: CaseStatus, bureau: BureauID? = nil, note: String? = nil,
+                extensionDays: Int? = nil, approved: Bool? = nil, satisfaction: Int? = nil) {
+        self.action = action
+        self.actor = actor
+        self.status = status
+        self.bureau = bureau
+        self.note = note
+        self.extensionDays = extensionDays
+        self.approved = approved
+        self.satisfaction = satisfaction
+    }
+}
+
+/// The updates intake accepts on a case.
+public enum CaseAction: String, Codable, Sendable, CaseIterable {
+    /// The bureau signs for the case (签收).
+    case sign
+    /// The bureau records the measure it drafted (措施).
+    case measure
+    case progress
+    case resolve
+    /// The bureau returns the case as not theirs (退回), with a reason.
+    case `return`
+    case requestExtension = "request_extension"
+    case decideExtension = "decide_extension"
+    /// The triage office sends the case to a bureau.
+    case dispatch
+    /// The submitter confirms it solved.
+    case confirm
+    /// The submitter says it is not solved: the case reopens.
+    case reject
+    /// The submitter's satisfaction, 1–5.
+    case rate
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import DubanMessaging
 import DubanStorage
 import GRDB
@@ -13,6 +14,12 @@ public protocol DubanService {
     static func registerMigrations(in migrator: inout DatabaseMigrator)
     /// Wires the service: called once per process (and once per test that builds it).
     static func build(_ context: ServiceBuildContext) async throws -> ServiceParts
+    /// Administrative subcommands of the service's executable besides `serve` and `dead-letters`.
+    static var commands: [any ParsableCommand.Type] { get }
+}
+
+extension DubanService {
+    public static var commands: [any ParsableCommand.Type] { [] }
 }
 
 /// Everything the runtime has opened for a service when it builds.

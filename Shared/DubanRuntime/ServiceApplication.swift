@@ -50,15 +50,20 @@ public enum ServiceApplication {
         )
     }
 
+    /// Opens (and migrates) the service's own database.
+    public static func openDatabase<S: DubanService>(_ service: S.Type, settings: ServiceSettings) throws -> ServiceDatabase {
+        var migrator = DatabaseMigrator()
+        EventStoreSchema.register(in: &migrator)
+        S.registerMigrations(in: &migrator)
+        return try ServiceDatabase(directory: settings.dataDirectory, name: S.descriptor.name, migrator: migrator)
+    }
+
     /// Opens what a service needs before it builds: its database, a ZeroMQ context, its keys and ZAP handler.
     static func open<S: DubanService>(
         _ service: S.Type, settings: ServiceSettings, clock: WallClock, logger: Logger, authenticate: Bool = true
     ) async throws -> (context: ServiceBuildContext, authenticator: ZAPAuthenticator?) {
         let name = S.descriptor.name
-        var migrator = DatabaseMigrator()
-        EventStoreSchema.register(in: &migrator)
-        S.registerMigrations(in: &migrator)
-        let database = try ServiceDatabase(directory: settings.dataDirectory, name: name, migrator: migrator)
+        let database = try openDatabase(S.self, settings: settings)
         let zmq = try ZMQContext()
         let security: LinkSecurity
         var authenticator: ZAPAuthenticator?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubanMessaging
+import DubanStorage
 import Foundation
 import Hummingbird
 import Logging
@@ -10,7 +11,7 @@ public struct ServiceCommand<S: DubanService>: AsyncParsableCommand {
         CommandConfiguration(
             commandName: S.descriptor.name,
             abstract: "Duban's \(S.descriptor.name) service.",
-            subcommands: [ServeCommand<S>.self, DeadLettersCommand<S>.self],
+            subcommands: [ServeCommand<S>.self, DeadLettersCommand<S>.self] + S.commands,
             defaultSubcommand: ServeCommand<S>.self
         )
     }
@@ -19,7 +20,7 @@ public struct ServiceCommand<S: DubanService>: AsyncParsableCommand {
 }
 
 /// Options every subcommand shares: the YAML file and the key overrides after it.
-struct ConfigurationOptions: ParsableArguments {
+public struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "A YAML configuration file. Environment variables and flags override it.")
     var config: String?
 
@@ -27,8 +28,16 @@ struct ConfigurationOptions: ParsableArguments {
               help: "Configuration overrides as flags, e.g. --http-port 9090 --data-dir /tmp/duban.")
     var overrides: [String] = []
 
-    func settings(for descriptor: ServiceDescriptor) async throws -> ServiceSettings {
+    public init() {}
+
+    public func settings(for descriptor: ServiceDescriptor) async throws -> ServiceSettings {
         try await ServiceSettings.load(service: descriptor, arguments: overrides, configFile: config)
+    }
+
+    /// The service's database, migrated, for administrative commands.
+    public func database<S: DubanService>(for service: S.Type) async throws -> ServiceDatabase {
+        let settings = try await settings(for: S.descriptor)
+        return try ServiceApplication.openDatabase(S.self, settings: settings)
     }
 }
 
@@ -77,7 +86,8 @@ struct DeadLettersCommand<S: DubanService>: AsyncParsableCommand {
                                                        authenticate: false)
         let database = opened.context.database.writer
         if !replay {
-            let letters = try await database.read { try DeadLetters.list(includeReplayed: all, in: $0) }
+            let includeReplayed = all
+            let letters = try await database.read { try DeadLetters.list(includeReplayed: includeReplayed, in: $0) }
             for letter in letters {
                 let state = letter.replayedAt == nil ? "pending" : "replayed"
                 print("\(letter.id)\t\(letter.producer)#\(letter.seq)\t\(letter.type ?? "?")\t\(state)\t\(letter.error)")

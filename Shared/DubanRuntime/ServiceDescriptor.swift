@@ -7,10 +7,10 @@ public struct ServiceDescriptor: Sendable, Equatable {
     /// The services its events are delivered to.
     public let consumers: [String]
 
-    public static let intake = ServiceDescriptor(name: "intake", defaultHTTPPort: 8080, defaultEventsPort: nil,
+    public static let intake = ServiceDescriptor(name: "intake", defaultHTTPPort: 8080, defaultEventsPort: 5570,
                                                  consumers: ["routing", "escalation", "reporting"])
     public static let routing = ServiceDescriptor(name: "routing", defaultHTTPPort: 8081, defaultEventsPort: 5571,
-                                                  consumers: ["escalation", "reporting"])
+                                                  consumers: ["intake", "escalation", "reporting"])
     public static let escalation = ServiceDescriptor(name: "escalation", defaultHTTPPort: 8082, defaultEventsPort: 5572,
                                                      consumers: ["reporting"])
     public static let reporting = ServiceDescriptor(name: "reporting", defaultHTTPPort: 8083, defaultEventsPort: 5573,

@@ -1,3 +1,4 @@
+import ArgumentParser
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -8,6 +9,7 @@ import Hummingbird
 /// Intake: the front door. Validates a problem, stores it, and announces it, all in one transaction.
 public enum Intake: DubanService {
     public static let descriptor = ServiceDescriptor.intake
+    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("intake-v1") { db in
@@ -24,24 +26,46 @@ public enum Intake: DubanService {
                 t.column("submitted_at", .double).notNull()
             }
         }
+        migrator.registerMigration("intake-v2-updates") { db in
+            try db.alter(table: "case_record") { t in
+                t.add(column: "bureau", .text)  // routing's latest decision: who may act on the case
+                t.add(column: "routings", .integer).notNull().defaults(to: 0)
+                t.add(column: "returns", .integer).notNull().defaults(to: 0)
+                t.add(column: "latest_triage", .boolean).notNull().defaults(to: false)
+                t.add(column: "pending_extension_days", .integer)
+            }
+        }
+        APIKeys.registerMigrations(in: &migrator)
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
         let store = CaseStore(database: context.database.writer, events: context.events, clock: context.clock)
         let maxBody = context.settings.reader.int(forKey: "intake.max-body-bytes", default: 64 * 1024)
+        let keys = APIKeys(database: context.database.writer)
+        /// The body, within the size limit, as JSON.
+        @Sendable func jsonBody(_ request: Request) async throws -> Data {
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+                throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send application/json")
+            }
+            do { return Data(buffer: try await request.body.collect(upTo: maxBody)) } catch {
+                throw APIError(.contentTooLarge, code: "body_too_large", "the body is larger than \(maxBody) bytes")
+            }
+        }
         let database = context.database.writer
         return ServiceParts(routes: { router in
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
-                guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-                    throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send the case as application/json")
-                }
-                let body: ByteBuffer
-                do { body = try await request.body.collect(upTo: maxBody) } catch {
-                    throw APIError(.contentTooLarge, code: "body_too_large", "the body is larger than \(maxBody) bytes")
-                }
-                let draft = try CaseSubmission.parse(Data(buffer: body))
+                let draft = try CaseSubmission.parse(try await jsonBody(request))
                 return JSONResponse(try await store.submit(draft), status: .created)
             }
+            router.post("/v1/cases/{id}/updates") { request, context -> JSONResponse<UpdatedCase> in
+                let key = try await keys.authenticate(request)
+                let id = CaseID(rawValue: try context.parameters.require("id"))
+                let (action, update) = try CaseUpdateRequest.parse(try await jsonBody(request))
+                return JSONResponse(try await store.update(id, action: action, request: update, key: key))
+            }
+        }, onEvent: { db, event in
+            guard case .caseRouted(let routed) = event.payload else { return }
+            try CaseStore.applyRouted(event, routed, in: db)
         }, health: {
             let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_record") ?? 0 }
             return ["cases": String(count)]

@@ -23,6 +23,11 @@ public struct CaseView: Codable, Sendable {
     public var deadline: Date?
     public var deadlineClass: String?
     public var routing: RoutingExplanation?
+    /// For a city-level owner, the district bureau that tracks the case.
+    public var counterpart: String?
+    public var assisting: [String]
+    public var returns: Int
+    public var satisfaction: Int?
     public var timeline: [TimelineEntry]
 
     public struct RoutingExplanation: Codable, Sendable {
@@ -34,7 +39,11 @@ public struct CaseView: Codable, Sendable {
         id = row["case_id"]
         let bureau: String? = row["bureau"]
         category = row["category"]
-        status = ReadModel.status(intakeStatus: row["intake_status"], category: category, routed: bureau != nil)
+        status = ReadModel.status(row)
+        counterpart = row["counterpart"]
+        assisting = (row["assisting"] as String?).map { $0.split(separator: " ").map(String.init) } ?? []
+        satisfaction = row["satisfaction"]
+        returns = row["returns"]
         title = row["title"]
         channel = row["channel"]
         enterprise = row["enterprise"]
@@ -85,12 +94,13 @@ public struct CaseStats: Codable, Sendable {
         var byBureau: [String: Int] = [:]
         var total = 0
         let rows = try Row.fetchAll(db, sql: """
-            SELECT intake_status, category, bureau, COUNT(*) AS n FROM case_view GROUP BY intake_status, category, bureau
+            SELECT intake_status, returns, routings, latest_triage, bureau, COUNT(*) AS n FROM case_view
+            GROUP BY intake_status, returns, routings, latest_triage, bureau
             """)
         for row in rows {
             let n: Int = row["n"]
             let bureau: String? = row["bureau"]
-            let status = ReadModel.status(intakeStatus: row["intake_status"], category: row["category"], routed: bureau != nil)
+            let status = ReadModel.status(row)
             byStatus[status.rawValue, default: 0] += n
             if let bureau { byBureau[bureau, default: 0] += n }
             total += n

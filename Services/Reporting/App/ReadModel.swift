@@ -25,20 +25,34 @@ enum ReadModel {
         case .caseRouted(let routed):
             try db.execute(sql: """
                 UPDATE case_view SET bureau = ?, bureau_name = ?, category = ?, deadline = ?, deadline_class = ?,
-                routing_rule = ?, routing_score = ?, routed_at = ? WHERE case_id = ?
+                routing_rule = ?, routing_score = ?, routed_at = ?, routings = routings + 1, latest_triage = ?,
+                counterpart = ?, assisting = ? WHERE case_id = ?
                 """, arguments: [routed.bureau.rawValue, routed.bureauName, routed.category.rawValue,
                                  routed.deadline.timeIntervalSince1970, routed.deadlineClass, routed.rule, routed.score,
-                                 event.occurredAt.timeIntervalSince1970, event.caseID.rawValue])
+                                 event.occurredAt.timeIntervalSince1970, routed.category == "triage",
+                                 routed.counterpart?.rawValue, routed.assisting.map(\.rawValue).joined(separator: " "),
+                                 event.caseID.rawValue])
         case .deadlineTracked:
             try db.execute(sql: "UPDATE case_view SET tracked_at = ? WHERE case_id = ?",
                            arguments: [event.occurredAt.timeIntervalSince1970, event.caseID.rawValue])
+        case .caseUpdated(let update):
+            let at = event.occurredAt.timeIntervalSince1970
+            try db.execute(sql: """
+                UPDATE case_view SET intake_status = ?, returns = returns + ?,
+                  measure_drafted_at = CASE WHEN ? AND measure_drafted_at IS NULL THEN ? ELSE measure_drafted_at END,
+                  resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,
+                  closed_at = CASE WHEN ? THEN ? ELSE closed_at END,
+                  satisfaction = COALESCE(?, satisfaction)
+                WHERE case_id = ?
+                """, arguments: [update.status.rawValue, update.action == .return ? 1 : 0,
+                                 update.action == .measure, at, update.action == .resolve, at,
+                                 update.action == .confirm, at, update.satisfaction, event.caseID.rawValue])
         }
     }
 
     /// The status people see, derived from the columns each producer owns.
-    static func status(intakeStatus: String?, category: String?, routed: Bool) -> CaseStatus {
-        let base = intakeStatus.flatMap(CaseStatus.init(rawValue:)) ?? .submitted
-        guard base == .submitted, routed else { return base }
-        return category == "triage" ? .triage : .assigned
+    static func status(_ row: Row) -> CaseStatus {
+        CaseStatus.effective(intakeStatus: (row["intake_status"] as String?).flatMap(CaseStatus.init(rawValue:)) ?? .submitted,
+                             returns: row["returns"], routings: row["routings"], latestIsTriage: row["latest_triage"])
     }
 }

@@ -44,6 +44,25 @@ public enum Reporting: DubanService {
                 t.column("body", .blob).notNull()
             }
         }
+        registerUpdateColumns(in: &migrator)
+    }
+
+    static func registerUpdateColumns(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("reporting-v2-updates") { db in
+            try db.alter(table: "case_view") { t in
+                // intake's
+                t.add(column: "returns", .integer).notNull().defaults(to: 0)
+                t.add(column: "measure_drafted_at", .double)
+                t.add(column: "resolved_at", .double)
+                t.add(column: "closed_at", .double)
+                t.add(column: "satisfaction", .integer)
+                // routing's
+                t.add(column: "routings", .integer).notNull().defaults(to: 0)
+                t.add(column: "latest_triage", .boolean).notNull().defaults(to: false)
+                t.add(column: "counterpart", .text)
+                t.add(column: "assisting", .text)
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {

@@ -1,0 +1,98 @@
+import Crypto
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// One API key per source system, stored only as a SHA-256 hash, with the scopes it grants:
+/// `submit`, `read`, `dispatch` (the triage office), `approve` (deadline extensions), `feedback` (the submitter's
+/// confirmation and satisfaction), and `bureau:<id>` (act on that bureau's cases only).
+struct APIKeys: Sendable {
+    let database: DatabasePool
+
+    struct Key: Sendable {
+        var name: String
+        var scopes: Set<String>
+
+        func canAct(forBureau bureau: BureauID) -> Bool { scopes.contains("bureau:\(bureau.rawValue)") }
+    }
+
+    static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("intake-keys-v1") { db in
+            try db.create(table: "api_key") { t in
+                t.column("name", .text).primaryKey()
+                t.column("hash", .text).notNull().unique()
+                t.column("scopes", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("revoked_at", .double)
+            }
+        }
+    }
+
+    static func isScope(_ text: String) -> Bool {
+        ["submit", "read", "dispatch", "approve", "feedback"].contains(text)
+            || (text.hasPrefix("bureau:") && text.count > 7 && text.dropFirst(7).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+    }
+
+    /// Creates a key and returns it; only its hash is kept, so this is the one time it can be read.
+    func create(name: String, scopes: [String]) throws -> String {
+        guard !name.isEmpty, name.count <= 64 else { throw KeyError("a key name has 1 to 64 characters") }
+        guard !scopes.isEmpty else { throw KeyError("give at least one --scope") }
+        for scope in scopes where !Self.isScope(scope) {
+            throw KeyError("unknown scope '\(scope)': submit, read, dispatch, approve, feedback or bureau:<id>")
+        }
+        let secret = "dbk_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        try database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_key WHERE name = ?", arguments: [name]) == true {
+                throw KeyError("a key named '\(name)' exists; revoke it first")
+            }
+            try db.execute(sql: "INSERT INTO api_key (name, hash, scopes, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [name, Self.hash(secret), scopes.sorted().joined(separator: " "),
+                                       Date().timeIntervalSince1970])
+        }
+        return secret
+    }
+
+    func revoke(name: String) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                           arguments: [Date().timeIntervalSince1970, name])
+            return db.changesCount > 0
+        }
+    }
+
+    func list() throws -> [(name: String, scopes: String, revoked: Bool)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, scopes, revoked_at FROM api_key ORDER BY name").map {
+                (name: $0["name"], scopes: $0["scopes"], revoked: ($0["revoked_at"] as Double?) != nil)
+            }
+        }
+    }
+
+    /// The key the request presents (`Authorization: Bearer …` or `X-API-Key`), or 401.
+    func authenticate(_ request: Request) async throws -> Key {
+        let header = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
+            ?? request.headers[HTTPField.Name("X-API-Key")!]
+        guard let secret = header?.trimmingCharacters(in: .whitespaces), !secret.isEmpty else {
+            throw APIError(.unauthorized, code: "api_key_required", "send your API key as 'Authorization: Bearer <key>'")
+        }
+        let hash = Self.hash(secret)
+        let row = try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])
+        }
+        guard let row else { throw APIError(.unauthorized, code: "api_key_invalid", "the API key is unknown or revoked") }
+        return Key(name: row["name"], scopes: Set((row["scopes"] as String).split(separator: " ").map(String.init)))
+    }
+
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+struct KeyError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,99 @@
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+
+/// What `POST /v1/cases/{id}/updates` answers.
+public struct UpdatedCase: Codable, Sendable {
+    public var id: CaseID
+    public var action: CaseAction
+    public var status: CaseStatus
+}
+
+extension CaseStore {
+    /// Which statuses each action may start from, and the status it leaves (nil: unchanged).
+    static let transitions: [CaseAction: (from: Set<CaseStatus>, to: CaseStatus?)] = [
+        .sign: ([.assigned, .reopened], .signed),
+        .measure: ([.signed, .inProgress, .reopened], .inProgress),
+        .progress: ([.signed, .inProgress], .inProgress),
+        .resolve: ([.signed, .inProgress, .reopened], .resolved),
+        .return: ([.assigned, .signed], .returned),
+        .requestExtension: ([.assigned, .signed, .inProgress, .reopened], nil),
+        .decideExtension: ([.assigned, .signed, .inProgress, .reopened], nil),
+        .dispatch: ([.triage], nil),
+        .confirm: ([.resolved], .closed),
+        .reject: ([.resolved, .closed], .reopened),
+        .rate: ([.resolved, .closed], nil),
+    ]
+
+    /// Applies an update if the key may make it and the case is in a state that allows it; stores the new status
+    /// and the `case.updated` event in one transaction.
+    func update(_ id: CaseID, action: CaseAction, request: CaseUpdateRequest, key: APIKeys.Key) async throws -> UpdatedCase {
+        let now = clock.now()
+        return try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT status, bureau, routings, returns, latest_triage, pending_extension_days FROM case_record WHERE case_id = ?
+                """, arguments: [id.rawValue]) else {
+                throw APIError.notFound("case_not_found", "no case \(id)")
+            }
+            let stored = CaseStatus(rawValue: row["status"]) ?? .submitted
+            let bureau = (row["bureau"] as String?).map(BureauID.init(rawValue:))
+            let current = CaseStatus.effective(intakeStatus: stored, returns: row["returns"], routings: row["routings"],
+                                               latestIsTriage: row["latest_triage"])
+            try Self.authorize(action, key: key, bureau: bureau)
+            let rule = Self.transitions[action]!
+            guard rule.from.contains(current) else {
+                throw APIError(.conflict, code: "invalid_transition", "cannot \(action.rawValue) a case that is \(current.rawValue)")
+            }
+            let pending: Int? = row["pending_extension_days"]
+            if action == .requestExtension && pending != nil {
+                throw APIError(.conflict, code: "extension_pending", "an extension request is already waiting for a decision")
+            }
+            if action == .decideExtension && pending == nil {
+                throw APIError(.conflict, code: "no_extension_pending", "no extension request is waiting for a decision")
+            }
+
+            let next = rule.to ?? stored
+            try db.execute(sql: """
+                UPDATE case_record SET status = ?, returns = returns + ?,
+                  pending_extension_days = CASE ? WHEN 'request_extension' THEN ? WHEN 'decide_extension' THEN NULL
+                                                  ELSE pending_extension_days END
+                WHERE case_id = ?
+                """, arguments: [next.rawValue, action == .return ? 1 : 0, action.rawValue, request.days, id.rawValue])
+            let update = CaseUpdated(
+                action: action, actor: key.name, status: next,
+                bureau: action == .dispatch ? request.bureau.map(BureauID.init(rawValue:)) : bureau,
+                note: request.note, extensionDays: action == .decideExtension ? pending : request.days,
+                approved: request.approved, satisfaction: request.score)
+            try events.append(.caseUpdated(update), caseID: id, at: now, in: db)
+            return UpdatedCase(id: id, action: action,
+                               status: CaseStatus.effective(intakeStatus: next, returns: row["returns"] + (action == .return ? 1 : 0),
+                                                            routings: row["routings"], latestIsTriage: row["latest_triage"]))
+        }
+    }
+
+    private static func authorize(_ action: CaseAction, key: APIKeys.Key, bureau: BureauID?) throws {
+        let needed: String
+        switch action {
+        case .sign, .measure, .progress, .resolve, .return, .requestExtension:
+            guard let bureau else { throw APIError(.conflict, code: "not_routed", "the case has no owning bureau yet") }
+            guard key.canAct(forBureau: bureau) else {
+                throw APIError(.forbidden, code: "not_your_case", "key '\(key.name)' may not act for bureau \(bureau)")
+            }
+            return
+        case .decideExtension: needed = "approve"
+        case .dispatch: needed = "dispatch"
+        case .confirm, .reject, .rate: needed = "feedback"
+        }
+        guard key.scopes.contains(needed) else {
+            throw APIError(.forbidden, code: "scope_required", "key '\(key.name)' lacks the '\(needed)' scope")
+        }
+    }
+
+    /// Routing's decision, as intake needs it: who may act on the case now.
+    static func applyRouted(_ event: EventEnvelope, _ routed: CaseRouted, in db: Database) throws {
+        try db.execute(sql: """
+            UPDATE case_record SET bureau = ?, routings = routings + 1, latest_triage = ? WHERE case_id = ?
+            """, arguments: [routed.bureau.rawValue, routed.category == "triage", event.caseID.rawValue])
+    }
+}

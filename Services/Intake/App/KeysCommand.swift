@@ -1,0 +1,47 @@
+import ArgumentParser
+import DubanRuntime
+
+/// `intake keys create|revoke|list`: API keys for the systems that feed and update Duban.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Create, revoke and list API keys (stored hashed).",
+        subcommands: [Create.self, Revoke.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key and print it once.")
+        @Option(help: "The source system's name, e.g. hotline-12345 or bureau-hrss.") var name: String
+        @Option(help: "submit, read, dispatch, approve, feedback, or bureau:<id>; repeat for several.") var scope: [String] = []
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let database = try await options.database(for: Intake.self)
+            do { print(try APIKeys(database: database.writer).create(name: name, scopes: scope)) } catch let error as KeyError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by name.")
+        @Option var name: String
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let database = try await options.database(for: Intake.self)
+            guard try APIKeys(database: database.writer).revoke(name: name) else { throw ValidationError("no active key named \(name)") }
+            print("revoked \(name)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys and their scopes.")
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let database = try await options.database(for: Intake.self)
+            for key in try APIKeys(database: database.writer).list() {
+                print("\(key.name)\t\(key.scopes)\(key.revoked ? "\trevoked" : "")")
+            }
+        }
+    }
+}
