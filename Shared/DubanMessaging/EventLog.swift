@@ -23,8 +23,9 @@ public final class EventLog: Sendable {
     }
 
     @discardableResult
-    public func append(_ payload: EventPayload, caseID: CaseID, at time: Date, in db: Database) throws -> EventEnvelope {
-        let envelope = EventEnvelope(occurredAt: time, producer: producer, caseID: caseID, payload: payload)
+    public func append(_ payload: EventPayload, caseID: CaseID, at time: Date, causedBy cause: UUID? = nil,
+                       in db: Database) throws -> EventEnvelope {
+        let envelope = EventEnvelope(occurredAt: time, producer: producer, caseID: caseID, causationID: cause, payload: payload)
         try append(envelope, in: db)
         return envelope
     }

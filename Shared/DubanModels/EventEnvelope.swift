@@ -14,12 +14,17 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
     /// The service that produced the event, e.g. `intake`.
     public var producer: String
     public var caseID: CaseID
+    /// The event that made the producer emit this one, if any: orders a case's timeline causally, whatever the
+    /// clocks say.
+    public var causationID: UUID?
     public var payload: EventPayload
 
     public var type: EventType { payload.type }
 
-    public init(id: UUID = UUID(), occurredAt: Date, producer: String, caseID: CaseID, payload: EventPayload) {
+    public init(id: UUID = UUID(), occurredAt: Date, producer: String, caseID: CaseID, causationID: UUID? = nil,
+                payload: EventPayload) {
         self.id = id
+        self.causationID = causationID
         self.schemaVersion = Self.currentSchemaVersion
         self.occurredAt = occurredAt
         self.producer = producer
@@ -28,7 +33,7 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, type, schemaVersion, occurredAt, producer, caseID = "caseId", payload
+        case id, type, schemaVersion, occurredAt, producer, caseID = "caseId", causationID = "causationId", payload
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +47,7 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         occurredAt = try container.decode(Date.self, forKey: .occurredAt)
         producer = try container.decode(String.self, forKey: .producer)
         caseID = try container.decode(CaseID.self, forKey: .caseID)
+        causationID = try container.decodeIfPresent(UUID.self, forKey: .causationID)
         let rawType = try container.decode(String.self, forKey: .type)
         guard let type = EventType(rawValue: rawType) else {
             throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown event type \(rawType)")
@@ -57,6 +63,7 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         try container.encode(occurredAt, forKey: .occurredAt)
         try container.encode(producer, forKey: .producer)
         try container.encode(caseID, forKey: .caseID)
+        try container.encodeIfPresent(causationID, forKey: .causationID)
         try payload.encode(to: container.superEncoder(forKey: .payload))
     }
 }

@@ -12,7 +12,15 @@ import Testing
 
     @Test func encodesTheDocumentedStableShape() throws {
         let json = String(decoding: try DubanJSON.encoder().encode(Self.sample), as: UTF8.self)
-        #expect(json == #"{"caseId":"DB-20261127-000001","id":"6F1C2A8E-0000-4000-8000-000000000001","occurredAt":"2026-11-18T11:06:40Z","payload":{"alternatives":[{"category":"talent","score":1}],"bureau":"hrss","bureauName":"人力资源和社会保障局","category":"labour","deadline":"2026-11-25T09:46:40Z","deadlineClass":"general","rule":"keywords","score":5},"producer":"routing","schemaVersion":1,"type":"case.routed"}"#)
+        #expect(json == #"{"caseId":"DB-20261127-000001","id":"6F1C2A8E-0000-4000-8000-000000000001","occurredAt":"2026-11-18T11:06:40.000Z","payload":{"alternatives":[{"category":"talent","score":1}],"assisting":[],"bureau":"hrss","bureauName":"人力资源和社会保障局","category":"labour","deadline":"2026-11-25T09:46:40.000Z","deadlineClass":"general","rule":"keywords","score":5},"producer":"routing","schemaVersion":1,"type":"case.routed"}"#)
+    }
+
+    @Test func readsTimesWithAndWithoutMilliseconds() throws {
+        struct Stamp: Codable { var at: Date }
+        let plain = try DubanJSON.decoder().decode(Stamp.self, from: Data(#"{"at":"2026-11-18T11:06:40Z"}"#.utf8))
+        let precise = try DubanJSON.decoder().decode(Stamp.self, from: Data(#"{"at":"2026-11-18T11:06:40.250Z"}"#.utf8))
+        #expect(precise.at.timeIntervalSince(plain.at) == 0.25)
+        #expect(throws: DecodingError.self) { try DubanJSON.decoder().decode(Stamp.self, from: Data(#"{"at":"yesterday"}"#.utf8)) }
     }
 
     @Test func roundTripsEveryPayload() throws {

@@ -22,7 +22,7 @@ final class Stack: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "duban-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for service in Self.services { httpPorts[service] = try freePort() }
-        for service in Self.services.dropFirst() { eventPorts[service] = try freePort() }
+        for service in Self.services { eventPorts[service] = try freePort() }
         try run(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"])
     }
 
@@ -107,14 +107,48 @@ final class Stack: @unchecked Sendable {
         return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws {
+    /// Creates an API key with intake's own command, as an operator would.
+    func createKey(_ name: String, scopes: [String]) throws -> String {
+        try run(binDirectory + "/intake", ["keys", "create", "--name", name] + scopes.flatMap { ["--scope", $0] }
+                + ["--data-dir", directory + "/data/intake", "--keys-dir", directory + "/keys"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func postUpdate(_ id: String, key: String?, _ body: [String: Any]) async throws -> (status: Int, json: [String: Any]) {
+        var request = URLRequest(url: url("intake", "/v1/cases/\(id)/updates"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    /// Polls reporting until the case view satisfies `condition`, at most `seconds`.
+    func waitForCase(_ id: String, seconds: Double = 5, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: [String: Any] = [:]
+        while Date() < deadline {
+            let (status, json) = try await getJSON("reporting", "/v1/cases/\(id)")
+            last = json
+            if status == 200 && condition(json) { return json }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return last
+    }
+
+    @discardableResult
+    private func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
+        let output = Pipe()
+        process.standardOutput = output
         try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw StackError("\(executable) \(arguments) failed") }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -36,6 +36,12 @@ public enum Escalation: DubanService {
                 }
             },
             onEvent: { db, event in
+                if case .caseUpdated(let update) = event.payload {
+                    // The clock stops when the bureau resolves the case and runs again if the submitter reopens it.
+                    try db.execute(sql: "UPDATE case_clock SET open = ? WHERE case_id = ?",
+                                   arguments: [update.status.isOpen, event.caseID.rawValue])
+                    return
+                }
                 guard case .caseRouted(let routed) = event.payload else { return }
                 try db.execute(sql: """
                     INSERT INTO case_clock (case_id, bureau, deadline, open, tracked_at) VALUES (?, ?, ?, 1, ?)
@@ -43,7 +49,7 @@ public enum Escalation: DubanService {
                     """, arguments: [event.caseID.rawValue, routed.bureau.rawValue, routed.deadline.timeIntervalSince1970,
                                      clock.now().timeIntervalSince1970])
                 try events.append(.deadlineTracked(DeadlineTracked(bureau: routed.bureau, deadline: routed.deadline)),
-                                  caseID: event.caseID, at: clock.now(), in: db)
+                                  caseID: event.caseID, at: clock.now(), causedBy: event.id, in: db)
             },
             health: {
                 let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0 }

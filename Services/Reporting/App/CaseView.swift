@@ -9,6 +9,7 @@ public struct CaseView: Codable, Sendable {
         public var type: String
         public var producer: String
         public var occurredAt: Date
+        public var causationId: String?
     }
 
     public var id: String
@@ -33,6 +34,8 @@ public struct CaseView: Codable, Sendable {
     public struct RoutingExplanation: Codable, Sendable {
         public var rule: String
         public var score: Double
+        /// Other categories that scored, best first.
+        public var alternatives: [RoutingAlternative]
     }
 
     init(row: Row, timeline: [TimelineEntry]) {
@@ -52,7 +55,12 @@ public struct CaseView: Codable, Sendable {
         bureauName = row["bureau_name"]
         deadline = (row["deadline"] as Double?).map(Date.init(timeIntervalSince1970:))
         deadlineClass = row["deadline_class"]
-        routing = (row["routing_rule"] as String?).map { RoutingExplanation(rule: $0, score: row["routing_score"] ?? 0) }
+        routing = (row["routing_rule"] as String?).map {
+            RoutingExplanation(rule: $0, score: row["routing_score"] ?? 0,
+                               alternatives: (row["routing_alternatives"] as Data?).flatMap {
+                                   try? DubanJSON.decoder().decode([RoutingAlternative].self, from: $0)
+                               } ?? [])
+        }
         self.timeline = timeline
     }
 
@@ -60,13 +68,31 @@ public struct CaseView: Codable, Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_view WHERE case_id = ?", arguments: [id]) else {
             return nil
         }
-        let timeline = try Row.fetchAll(db, sql: """
-            SELECT event_id, type, producer, occurred_at FROM timeline WHERE case_id = ? ORDER BY occurred_at, rowid
+        let entries = try Row.fetchAll(db, sql: """
+            SELECT event_id, type, producer, occurred_at, causation_id FROM timeline WHERE case_id = ? ORDER BY occurred_at, rowid
             """, arguments: [id]).map { row in
             TimelineEntry(eventId: row["event_id"], type: row["type"], producer: row["producer"],
-                          occurredAt: Date(timeIntervalSince1970: row["occurred_at"]))
+                          occurredAt: Date(timeIntervalSince1970: row["occurred_at"]), causationId: row["causation_id"])
         }
-        return CaseView(row: row, timeline: timeline)
+        return CaseView(row: row, timeline: causalOrder(entries))
+    }
+
+    /// Time order, except that an event never comes before the event that caused it (services' clocks and the
+    /// arrival order of different producers' events cannot be trusted for that).
+    static func causalOrder(_ entries: [TimelineEntry]) -> [TimelineEntry] {
+        let ids = Set(entries.map(\.eventId))
+        var pending = entries
+        var placed = Set<String>()
+        var ordered: [TimelineEntry] = []
+        while !pending.isEmpty {
+            let ready = pending.firstIndex { entry in
+                entry.causationId.map { placed.contains($0) || !ids.contains($0) } ?? true
+            } ?? 0
+            let entry = pending.remove(at: ready)
+            placed.insert(entry.eventId)
+            ordered.append(entry)
+        }
+        return ordered
     }
 }
 

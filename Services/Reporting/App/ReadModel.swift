@@ -8,9 +8,10 @@ enum ReadModel {
     static func apply(_ event: EventEnvelope, in db: Database) throws {
         let body = try DubanJSON.encoder().encode(event)
         try db.execute(sql: """
-            INSERT OR IGNORE INTO timeline (event_id, case_id, type, producer, occurred_at, body) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO timeline (event_id, case_id, type, producer, occurred_at, body, causation_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [event.id.uuidString, event.caseID.rawValue, event.type.rawValue, event.producer,
-                             event.occurredAt.timeIntervalSince1970, body])
+                             event.occurredAt.timeIntervalSince1970, body, event.causationID?.uuidString])
         guard db.changesCount > 0 else { return }  // seen before
         try db.execute(sql: "INSERT OR IGNORE INTO case_view (case_id) VALUES (?)", arguments: [event.caseID.rawValue])
         switch event.payload {
@@ -26,12 +27,12 @@ enum ReadModel {
             try db.execute(sql: """
                 UPDATE case_view SET bureau = ?, bureau_name = ?, category = ?, deadline = ?, deadline_class = ?,
                 routing_rule = ?, routing_score = ?, routed_at = ?, routings = routings + 1, latest_triage = ?,
-                counterpart = ?, assisting = ? WHERE case_id = ?
+                counterpart = ?, assisting = ?, routing_alternatives = ? WHERE case_id = ?
                 """, arguments: [routed.bureau.rawValue, routed.bureauName, routed.category.rawValue,
                                  routed.deadline.timeIntervalSince1970, routed.deadlineClass, routed.rule, routed.score,
                                  event.occurredAt.timeIntervalSince1970, routed.category == "triage",
                                  routed.counterpart?.rawValue, routed.assisting.map(\.rawValue).joined(separator: " "),
-                                 event.caseID.rawValue])
+                                 try DubanJSON.encoder().encode(routed.alternatives), event.caseID.rawValue])
         case .deadlineTracked:
             try db.execute(sql: "UPDATE case_view SET tracked_at = ? WHERE case_id = ?",
                            arguments: [event.occurredAt.timeIntervalSince1970, event.caseID.rawValue])

@@ -61,6 +61,10 @@ public enum Reporting: DubanService {
                 t.add(column: "latest_triage", .boolean).notNull().defaults(to: false)
                 t.add(column: "counterpart", .text)
                 t.add(column: "assisting", .text)
+                t.add(column: "routing_alternatives", .blob)
+            }
+            try db.alter(table: "timeline") { t in
+                t.add(column: "causation_id", .text)
             }
         }
     }

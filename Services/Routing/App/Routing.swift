@@ -5,7 +5,8 @@ import Foundation
 import GRDB
 import Hummingbird
 
-/// Routing: turns each submitted problem into a responsibility-list line (one bureau, one deadline).
+/// Routing: turns each submitted problem into a responsibility-list line (one bureau, one deadline), and keeps it
+/// right when a bureau returns the case, the triage office dispatches it, or an extension is granted.
 public enum Routing: DubanService {
     public static let descriptor = ServiceDescriptor.routing
 
@@ -21,17 +22,31 @@ public enum Routing: DubanService {
                 t.column("decided_at", .double).notNull()
             }
         }
+        migrator.registerMigration("routing-v2-reroute") { db in
+            try db.alter(table: "assignment") { t in
+                t.add(column: "draft", .blob)  // what was raised, to route it again
+                t.add(column: "decision", .blob)  // the latest CaseRouted
+                t.add(column: "pending_extension_days", .integer)
+            }
+            try db.create(table: "case_return") { t in
+                t.column("case_id", .text).notNull().indexed()
+                t.column("bureau", .text).notNull().indexed()
+                t.column("reason", .text)
+                t.column("returned_at", .double).notNull()
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
         let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
-        let router = try loadRouter(directory: configDirectory)
+        let holder = try RouterHolder(directory: configDirectory, logger: context.logger)
         let now = context.clock.now()
-        let uncovered = router.calendar.uncoveredYears(from: now, through: now.addingTimeInterval(366 * 86_400))
+        let uncovered = holder.router.calendar.uncoveredYears(from: now, through: now.addingTimeInterval(366 * 86_400))
         if !uncovered.isEmpty {
             context.logger.warning("CALENDAR: no holiday data for \(uncovered); deadlines there count weekends only. Add the year to calendar.yaml.")
         }
-        let events = context.events
+        let assignments = Assignments(events: context.events, clock: context.clock, holder: holder, logger: context.logger)
+        let database = context.database.writer
         let clock = context.clock
         return ServiceParts(
             routes: { http in
@@ -40,23 +55,23 @@ public enum Routing: DubanService {
                     guard let draft = try? DubanJSON.decoder().decode(PreviewRequest.self, from: Data(buffer: body)) else {
                         throw APIError.badRequest("invalid_preview", "send {\"title\": ..., \"description\": ...}")
                     }
-                    return JSONResponse(router.route(draft.draft, at: clock.now()))
+                    return JSONResponse(holder.router.route(draft.draft, at: clock.now()))
+                }
+                http.get("/v1/routing/returns") { _, _ -> JSONResponse<[String: Int]> in
+                    JSONResponse(try await database.read { try Assignments.returnsByBureau(in: $0) })
                 }
             },
-            onEvent: { db, event in
-                guard case .caseSubmitted(let submitted) = event.payload else { return }
-                let decision = router.route(submitted.draft, at: submitted.submittedAt)
-                try db.execute(sql: """
-                    INSERT INTO assignment (case_id, bureau, category, deadline, rule, score, decided_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [event.caseID.rawValue, decision.bureau.rawValue, decision.category.rawValue,
-                                     decision.deadline.timeIntervalSince1970, decision.rule, decision.score,
-                                     clock.now().timeIntervalSince1970])
-                try events.append(.caseRouted(decision), caseID: event.caseID, at: clock.now(), in: db)
-            },
+            onEvent: { db, event in try assignments.apply(event, in: db) },
+            services: [holder],
             health: {
-                let uncovered = router.calendar.uncoveredYears(from: clock.now(), through: clock.now().addingTimeInterval(60 * 86_400))
-                return uncovered.isEmpty ? [:] : ["calendarWarning": "no holiday data for \(uncovered.map(String.init).joined(separator: ", ")): counting weekends only"]
+                var details: [String: String] = [:]
+                let now = clock.now()
+                let uncovered = holder.router.calendar.uncoveredYears(from: now, through: now.addingTimeInterval(60 * 86_400))
+                if !uncovered.isEmpty {
+                    details["calendarWarning"] = "no holiday data for \(uncovered.map(String.init).joined(separator: ", ")): counting weekends only"
+                }
+                if let error = holder.lastReloadError { details["configurationRefused"] = error }
+                return details
             }
         )
     }
@@ -73,8 +88,10 @@ struct PreviewRequest: Decodable {
     var title: String
     var description: String
     var category: CategoryID?
+    var location: Location?
 
     var draft: CaseDraft {
-        CaseDraft(title: title, description: description, channel: .api, submitter: Submitter(), category: category)
+        CaseDraft(title: title, description: description, channel: .api, submitter: Submitter(), category: category,
+                  location: location)
     }
 }

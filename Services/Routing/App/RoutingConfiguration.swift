@@ -16,6 +16,21 @@ public struct RoutingConfiguration: Codable, Sendable {
         /// `district` or `city`. A city-level unit's cases are tracked by its district counterpart.
         public var level: String
         public var counterpart: BureauID?
+        /// Where this bureau's notices go (used by escalation), e.g. `wecom:…`, `webhook:…`.
+        public var notify: [String]?
+        /// Who hears of overdue cases, level by level (used by escalation).
+        public var escalation: [String]?
+    }
+
+    /// An area as a GeoJSON Polygon: `coordinates` is a list of rings of [longitude, latitude]; the first is the outline.
+    public struct Jurisdiction: Codable, Sendable {
+        public struct Geometry: Codable, Sendable {
+            public var type: String
+            public var coordinates: [[[Double]]]
+        }
+        public var id: String
+        public var name: Names
+        public var geometry: Geometry
     }
 
     public struct Keyword: Codable, Sendable {
@@ -31,6 +46,14 @@ public struct RoutingConfiguration: Codable, Sendable {
         /// Chinese keywords, each `word` (weight 1) or `word:weight`.
         public var keywords: [String]
         public var open311Codes: [String]?
+        /// Co-handling bureaus that assist the owner.
+        public var assisting: [BureauID]?
+        /// Owners by jurisdiction: a located case in one of these areas goes to that area's bureau.
+        public var jurisdictionBureaus: [String: BureauID]?
+
+        func owner(in area: String?) -> BureauID {
+            area.flatMap { jurisdictionBureaus?[$0] } ?? bureau
+        }
 
         var parsedKeywords: [Keyword] {
             keywords.map { entry in
@@ -67,6 +90,7 @@ public struct RoutingConfiguration: Codable, Sendable {
     public var categories: [Category]
     public var deadlineClasses: [DeadlineClass]
     public var triage: Triage
+    public var jurisdictions: [Jurisdiction]?
 
     public static func load(path: String) throws -> RoutingConfiguration {
         let text: String
@@ -106,6 +130,23 @@ public struct RoutingConfiguration: Codable, Sendable {
         }
         for deadlineClass in deadlineClasses where deadlineClass.rule == nil {
             problems.append("deadline class \(deadlineClass.id): give exactly one of workingDays or hours")
+        }
+        let areaIDs = Set((jurisdictions ?? []).map(\.id))
+        for area in jurisdictions ?? [] {
+            let ring = area.geometry.coordinates.first ?? []
+            if area.geometry.type != "Polygon" { problems.append("jurisdiction \(area.id): geometry type must be Polygon") }
+            if ring.count < 4 || ring.contains(where: { $0.count < 2 }) || ring.first != ring.last {
+                problems.append("jurisdiction \(area.id): the outline must be a closed ring of at least 4 [longitude, latitude] points")
+            }
+        }
+        for category in categories {
+            for (area, bureau) in category.jurisdictionBureaus ?? [:] {
+                if !areaIDs.contains(area) { problems.append("category \(category.id): unknown jurisdiction \(area)") }
+                if !bureauIDs.contains(bureau) { problems.append("category \(category.id): unknown bureau \(bureau) for \(area)") }
+            }
+            for bureau in category.assisting ?? [] where !bureauIDs.contains(bureau) {
+                problems.append("category \(category.id): unknown assisting bureau \(bureau)")
+            }
         }
         if !bureauIDs.contains(triage.bureau) { problems.append("triage: unknown bureau \(triage.bureau)") }
         if !classIDs.contains(triage.deadlineClass) { problems.append("triage: unknown deadline class \(triage.deadlineClass)") }
