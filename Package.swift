@@ -84,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "duban-bench",
-            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
+            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ", "RoutingService",
                            .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tools/duban-bench"
         ),

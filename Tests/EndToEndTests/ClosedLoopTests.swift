@@ -94,4 +94,23 @@ import Testing
         #expect(try await stack.postUpdate(vagueID, key: office, ["action": "dispatch", "bureau": "hrss"]).status == 409,
                 "only a case in triage is dispatched")
     }
+
+    @Test func aCityLevelUnitsCaseIsSeenByItsDistrictCounterpartToo() async throws {
+        let stack = try Stack()
+        try await stack.startAll()
+        defer { stack.stopAll() }
+        let (_, water) = try await stack.postCase(["title": "自来水水压不足", "description": "高峰时段无法正常生产，请协调供水"])
+        let id = try #require(water["id"] as? String)
+        let view = try await stack.waitForCase(id) { $0["counterpart"] as? String == "housing" }
+        #expect(view["bureau"] as? String == "water-supply")
+        for bureau in ["water-supply", "housing"] {
+            let (_, list) = try await stack.getJSON("reporting", "/v1/cases?bureau=\(bureau)")
+            let ids = (list["cases"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+            #expect(ids == [id], "\(bureau) sees the case")
+        }
+        let (_, assigned) = try await stack.getJSON("reporting", "/v1/cases?status=assigned")
+        #expect(assigned["total"] as? Int == 1)
+        #expect(try await stack.getJSON("reporting", "/v1/cases?status=bogus").status == 400)
+        #expect(try await stack.getJSON("reporting", "/v1/cases?limit=0").status == 400)
+    }
 }

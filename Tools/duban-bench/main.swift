@@ -172,3 +172,14 @@ for row in [hop, sqlite, zeromq] {
 let ratio = hop.rate / sqlite.rate
 print("")
 print(String(format: "durable hop / raw SQLite batched insert = %.2f (goal ≥ 0.50): %@", ratio, ratio >= 0.5 ? "MET" : "NOT MET"))
+
+let routingDirectory = directory + "/routing"
+try FileManager.default.createDirectory(atPath: routingDirectory, withIntermediateDirectories: true)
+let routing = try RoutingBenchmark.run(directory: routingDirectory)
+print("")
+print("Routing with 1,000 categories and 10,000 keywords:")
+print("")
+print("| measurement | Duban (Aho–Corasick) | baseline (String.contains per keyword) |")
+print("|---|---:|---:|")
+print(String(format: "| routing decisions per second (100-character cases) | %.0f | %.0f |", routing.decisionsPerSecond, routing.baselinePerSecond))
+print(String(format: "| time to route a 1,000-character description | %.0f µs | %.0f µs |", routing.longDescriptionMicroseconds, routing.baselineLongMicroseconds))

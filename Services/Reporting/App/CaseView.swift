@@ -96,15 +96,42 @@ public struct CaseView: Codable, Sendable {
     }
 }
 
-/// `GET /v1/cases`: the newest cases first.
+/// `GET /v1/cases?bureau=&status=&limit=&offset=`: the newest cases first. A bureau sees the cases it owns and,
+/// as a district counterpart, those of the city-level unit it tracks.
 public struct CaseList: Codable, Sendable {
     public var cases: [CaseView]
     public var total: Int
 
-    static func fetch(limit: Int, in db: Database) throws -> CaseList {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view ORDER BY submitted_at DESC, case_id DESC LIMIT ?",
-                                    arguments: [limit])
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_view") ?? 0
+    struct Filter {
+        var bureau: String?
+        var status: CaseStatus?
+        var limit = 50
+        var offset = 0
+    }
+
+    /// `ReadModel.status(_:)` as SQL, so filters and counts agree with what each case shows.
+    static let statusSQL = """
+        CASE WHEN (COALESCE(intake_status, 'submitted') = 'submitted' AND routings >= 1)
+                  OR (intake_status = 'returned' AND routings > returns)
+             THEN CASE WHEN latest_triage THEN 'triage' ELSE 'assigned' END
+             ELSE COALESCE(intake_status, 'submitted') END
+        """
+
+    static func fetch(_ filter: Filter, in db: Database) throws -> CaseList {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let bureau = filter.bureau {
+            conditions.append("(bureau = ? OR counterpart = ?)")
+            arguments += [bureau, bureau]
+        }
+        if let status = filter.status {
+            conditions.append("(\(statusSQL)) = ?")
+            arguments += [status.rawValue]
+        }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_view \(clause)", arguments: arguments) ?? 0
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view \(clause) ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?",
+                                    arguments: arguments + [filter.limit, filter.offset])
         return CaseList(cases: rows.map { CaseView(row: $0, timeline: []) }, total: total)
     }
 }

@@ -81,8 +81,24 @@ public enum Reporting: DubanService {
                     return JSONResponse(view)
                 }
                 router.get("/v1/cases") { request, _ -> JSONResponse<CaseList> in
-                    let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 50, 1), 500)
-                    return JSONResponse(try await database.read { try CaseList.fetch(limit: limit, in: $0) })
+                    let query = request.uri.queryParameters
+                    var filter = CaseList.Filter()
+                    filter.bureau = query["bureau"].map(String.init)
+                    if let text = query["status"] {
+                        guard let status = CaseStatus(rawValue: String(text)) else {
+                            throw APIError.badRequest("invalid_status", "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                        }
+                        filter.status = status
+                    }
+                    for (name, range) in [("limit", 1...500), ("offset", 0...Int.max)] {
+                        guard let text = query[name[...]] else { continue }
+                        guard let value = Int(text), range.contains(value) else {
+                            throw APIError.badRequest("invalid_\(name)", "\(name) must be a whole number in \(range.lowerBound)...\(min(range.upperBound, 500))")
+                        }
+                        if name == "limit" { filter.limit = value } else { filter.offset = value }
+                    }
+                    let chosen = filter
+                    return JSONResponse(try await database.read { try CaseList.fetch(chosen, in: $0) })
                 }
                 router.get("/v1/stats") { _, _ -> JSONResponse<CaseStats> in
                     JSONResponse(try await database.read { try CaseStats.compute(in: $0) })
