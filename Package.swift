@@ -73,6 +73,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Shared/DubanRuntime"
@@ -93,7 +94,9 @@ let package = Package(
         .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                                                               .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ"]),
+        .testTarget(name: "EscalationServiceTests", dependencies: ["EscalationService", "DubanRuntime", "DubanMessaging",
+                                                                 "DubanStorage", "DubanModels", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DeploymentTests", dependencies: ["DubanRuntime", .product(name: "Yams", package: "Yams")]),
     ]
 )

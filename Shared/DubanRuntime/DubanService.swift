@@ -29,6 +29,8 @@ public struct ServiceBuildContext: Sendable {
     /// This service's outgoing events: append inside the transaction that makes the change.
     public let events: EventLog
     public let clock: WallClock
+    /// Set only when `testing.time-control` is on: the hand-moved clock behind `clock`.
+    public let manualTime: ManualTime?
     public let zmq: ZMQContext
     public let security: LinkSecurity
     public let logger: Logger

@@ -15,6 +15,7 @@ public enum ServiceApplication {
     ) async throws -> some ApplicationProtocol {
         let descriptor = S.descriptor
         let opened = try await open(service, settings: settings, clock: clock, logger: logger)
+        let clock = opened.context.clock
         let parts = try await S.build(opened.context)
         let relays = settings.peers.sorted { $0.key < $1.key }.map { consumer, endpoint in
             EventRelay(log: opened.context.events, consumer: consumer, endpoint: endpoint,
@@ -79,8 +80,15 @@ public enum ServiceApplication {
                 authenticator = zap
             }
         }
+        var manualTime: ManualTime?
+        var clock = clock
+        if settings.timeControl {
+            logger.warning("TESTING: time control is on; POST /test/time moves this service's clock")
+            manualTime = ManualTime(start: clock.now())
+            clock = manualTime!.clock
+        }
         let context = ServiceBuildContext(settings: settings, database: database, events: EventLog(producer: name),
-                                          clock: clock, zmq: zmq, security: security, logger: logger)
+                                          clock: clock, manualTime: manualTime, zmq: zmq, security: security, logger: logger)
         return (context, authenticator)
     }
 }

@@ -28,6 +28,9 @@ public struct ServiceSettings: Sendable {
     /// `public.url` (`PUBLIC_URL`): base URL people use to reach this deployment's reporting pages, for links in
     /// notices. Default `http://127.0.0.1:8083`.
     public var publicURL: String
+    /// `testing.time-control` (`TESTING_TIME_CONTROL`, `--testing-time-control`): let tests set the service's clock
+    /// through `POST /test/time`. Default `false`; never enable it in production.
+    public var timeControl: Bool
     /// The whole reader, for settings a single service adds.
     public let reader: ConfigReader
 
@@ -49,6 +52,7 @@ public struct ServiceSettings: Sendable {
         plaintext = reader.bool(forKey: "security.plaintext", default: false)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
         publicURL = reader.string(forKey: "public.url", default: "http://127.0.0.1:8083")
+        timeControl = reader.bool(forKey: "testing.time-control", default: false)
     }
 
     /// Reads the providers in order of precedence: flags, environment, then the optional YAML file.

@@ -13,6 +13,9 @@ final class Stack: @unchecked Sendable {
     let repository: String
     var httpPorts: [String: Int] = [:]
     var eventPorts: [String: Int] = [:]
+    let noticePort: Int
+    /// Extra flags per service, e.g. `--testing-time-control` for escalation.
+    var extraArguments: [String: [String]] = [:]
     private var processes: [String: Process] = [:]
 
     init() throws {
@@ -23,6 +26,7 @@ final class Stack: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for service in Self.services { httpPorts[service] = try freePort() }
         for service in Self.services { eventPorts[service] = try freePort() }
+        noticePort = try freePort()
         try run(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"])
     }
 
@@ -40,6 +44,8 @@ final class Stack: @unchecked Sendable {
                          "--keys-dir", directory + "/keys", "--routing-config-dir", repository + "/deploy/config",
                          "--log-level", "warning"]
         if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
+        arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)", "--public-url", "http://duban.test"]
+        arguments += extraArguments[service] ?? []
         for (peer, port) in eventPorts where peer != service {
             arguments += ["--peers-\(peer)-endpoint", "tcp://127.0.0.1:\(port)"]
         }
@@ -100,6 +106,20 @@ final class Stack: @unchecked Sendable {
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    func postJSON(_ service: String, _ path: String, _ body: [String: Any]) async throws -> (status: Int, json: Any?) {
+        var request = URLRequest(url: url(service, path))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, try? JSONSerialization.jsonObject(with: data))
+    }
+
+    func getArray(_ service: String, _ path: String) async throws -> [[String: Any]] {
+        let (data, _) = try await URLSession.shared.data(from: url(service, path))
+        return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
     }
 
     func getJSON(_ service: String, _ path: String) async throws -> (status: Int, json: [String: Any]) {

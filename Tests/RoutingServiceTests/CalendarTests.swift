@@ -1,4 +1,5 @@
 import Foundation
+import DubanRuntime
 import Testing
 @testable import RoutingService
 

@@ -4,8 +4,11 @@ import DubanRuntime
 import Foundation
 import GRDB
 import Hummingbird
+import Logging
+import ServiceLifecycle
 
-/// Escalation: keeps every routed case's clock — its owner and its deadline — and says so downstream.
+/// Escalation: keeps every routed case's clock, warns before deadlines, escalates what is overdue up a chain, sends
+/// each bureau its weekly supervision list (每周督办), and publishes every notice for downstream tools.
 public enum Escalation: DubanService {
     public static let descriptor = ServiceDescriptor.escalation
 
@@ -19,12 +22,58 @@ public enum Escalation: DubanService {
                 t.column("tracked_at", .double).notNull()
             }
         }
+        migrator.registerMigration("escalation-v2-notices") { db in
+            try db.alter(table: "case_clock") { t in
+                t.add(column: "title", .text)
+                t.add(column: "bureau_name", .text)
+                t.add(column: "category", .text)
+                t.add(column: "city_level", .boolean).notNull().defaults(to: false)
+            }
+            // Titles can arrive before the routing decision (different producers): kept until the clock starts.
+            try db.create(table: "case_title") { t in
+                t.column("case_id", .text).primaryKey()
+                t.column("title", .text).notNull()
+            }
+            try db.create(table: "notice") { t in
+                t.column("seq", .integer).primaryKey(autoincrement: true)
+                t.column("id", .text).notNull().unique()
+                t.column("kind", .text).notNull()
+                t.column("topic", .text).notNull()
+                t.column("recipient", .text).notNull().indexed()
+                t.column("case_id", .text).indexed()
+                t.column("bureau", .text)
+                t.column("level", .integer)
+                t.column("title", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("created_at", .double).notNull()
+            }
+            try db.create(table: "notice_cursor") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("published_seq", .integer).notNull()
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
-        let events = context.events
-        let clock = context.clock
+        let reader = context.settings.reader
+        let configDirectory = reader.string(forKey: "escalation.config-dir", default: reader.string(forKey: "routing.config-dir", default: "deploy/config"))
+        let policy = try EscalationPolicy.load(path: (configDirectory as NSString).appendingPathComponent("escalation.yaml"))
+        let calendar = try CalendarFile.load(path: (configDirectory as NSString).appendingPathComponent("calendar.yaml"))
+        let supervisor = Supervisor(policy: policy, calendar: calendar, publicURL: context.settings.publicURL)
         let database = context.database.writer
+        let clock = context.clock
+        let publisher = try NoticePublisher(endpoint: reader.string(forKey: "notices.bind", default: "tcp://127.0.0.1:5580"),
+                                            database: database, context: context.zmq, logger: context.logger)
+        let sweep: @Sendable () async throws -> [Notice] = {
+            let now = clock.now()
+            let created = try await database.write { try supervisor.sweep(at: now, in: $0) }
+            if !created.isEmpty { publisher.wake() }
+            return created
+        }
+        let sweeper = Sweeper(interval: .seconds(reader.int(forKey: "escalation.sweep-seconds", default: 60)), sweep: sweep,
+                              logger: context.logger)
+        let manualTime = context.manualTime
+        let events = context.events
         return ServiceParts(
             routes: { router in
                 router.get("/v1/clocks/{id}") { _, request -> JSONResponse<CaseClock> in
@@ -34,28 +83,55 @@ public enum Escalation: DubanService {
                     }
                     return JSONResponse(clock)
                 }
-            },
-            onEvent: { db, event in
-                if case .caseUpdated(let update) = event.payload {
-                    // The clock stops when the bureau resolves the case and runs again if the submitter reopens it.
-                    try db.execute(sql: "UPDATE case_clock SET open = ? WHERE case_id = ?",
-                                   arguments: [update.status.isOpen, event.caseID.rawValue])
-                    return
+                router.get("/v1/notices") { request, _ -> JSONResponse<[Notice]> in
+                    let query = request.uri.queryParameters
+                    guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0,
+                          let limit = Int(query["limit"].map(String.init) ?? "500"), (1...1_000).contains(limit) else {
+                        throw APIError.badRequest("invalid_position", "after is a notice seq (0 or more), limit 1 to 1,000")
+                    }
+                    return JSONResponse(try await database.read { try Supervisor.fetch(after: after, limit: limit, in: $0) })
                 }
-                guard case .caseRouted(let routed) = event.payload else { return }
-                try db.execute(sql: """
-                    INSERT INTO case_clock (case_id, bureau, deadline, open, tracked_at) VALUES (?, ?, ?, 1, ?)
-                    ON CONFLICT(case_id) DO UPDATE SET bureau = excluded.bureau, deadline = excluded.deadline
-                    """, arguments: [event.caseID.rawValue, routed.bureau.rawValue, routed.deadline.timeIntervalSince1970,
-                                     clock.now().timeIntervalSince1970])
-                try events.append(.deadlineTracked(DeadlineTracked(bureau: routed.bureau, deadline: routed.deadline)),
-                                  caseID: event.caseID, at: clock.now(), causedBy: event.id, in: db)
+                router.post("/test/time") { request, _ -> JSONResponse<[Notice]> in
+                    guard let manualTime else {
+                        throw APIError(.forbidden, code: "time_control_disabled", "this service runs on real time (testing.time-control is off)")
+                    }
+                    struct Body: Decodable { var now: Date }
+                    let data = Data(buffer: try await request.body.collect(upTo: 1_024))
+                    guard let body = try? DubanJSON.decoder().decode(Body.self, from: data) else {
+                        throw APIError.badRequest("invalid_time", "send {\"now\": \"2026-10-08T09:00:00Z\"}")
+                    }
+                    manualTime.set(body.now)
+                    return JSONResponse(try await sweep())
+                }
             },
+            onEvent: { db, event in try CaseClock.apply(event, events: events, clock: clock, in: db) },
+            services: [publisher, sweeper],
             health: {
-                let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0 }
-                return ["openCases": String(count)]
+                try await database.read { db in
+                    ["openCases": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0),
+                     "notices": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0)]
+                }
             }
         )
+    }
+}
+
+/// Runs the sweep on a timer; every sweep is idempotent, so a late or repeated one does no harm.
+struct Sweeper: Service {
+    let interval: Duration
+    let sweep: @Sendable () async throws -> [Notice]
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let created = try await sweep()
+                if !created.isEmpty { logger.info("notices due", metadata: ["count": "\(created.count)"]) }
+            } catch {
+                logger.error("supervision sweep failed; it runs again next time", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
     }
 }
 
@@ -70,6 +146,31 @@ public struct CaseClock: Codable, Sendable {
         try Row.fetchOne(db, sql: "SELECT * FROM case_clock WHERE case_id = ?", arguments: [id]).map { row in
             CaseClock(id: row["case_id"], bureau: row["bureau"], deadline: Date(timeIntervalSince1970: row["deadline"]),
                       open: row["open"])
+        }
+    }
+
+    static func apply(_ event: EventEnvelope, events: EventLog, clock: WallClock, in db: Database) throws {
+        switch event.payload {
+        case .caseSubmitted(let submitted):
+            try db.execute(sql: "INSERT OR REPLACE INTO case_title (case_id, title) VALUES (?, ?)",
+                           arguments: [event.caseID.rawValue, submitted.draft.title])
+            try db.execute(sql: "UPDATE case_clock SET title = ? WHERE case_id = ?", arguments: [submitted.draft.title, event.caseID.rawValue])
+        case .caseUpdated(let update):
+            // The clock stops when the bureau resolves the case and runs again if the submitter reopens it.
+            try db.execute(sql: "UPDATE case_clock SET open = ? WHERE case_id = ?", arguments: [update.status.isOpen, event.caseID.rawValue])
+        case .caseRouted(let routed):
+            try db.execute(sql: """
+                INSERT INTO case_clock (case_id, bureau, bureau_name, category, city_level, deadline, open, tracked_at, title)
+                VALUES (?, ?, ?, ?, ?, ?, 1, ?, (SELECT title FROM case_title WHERE case_id = ?))
+                ON CONFLICT(case_id) DO UPDATE SET bureau = excluded.bureau, bureau_name = excluded.bureau_name,
+                  category = excluded.category, city_level = excluded.city_level, deadline = excluded.deadline
+                """, arguments: [event.caseID.rawValue, routed.bureau.rawValue, routed.bureauName, routed.category.rawValue,
+                                 routed.counterpart != nil, routed.deadline.timeIntervalSince1970,
+                                 clock.now().timeIntervalSince1970, event.caseID.rawValue])
+            try events.append(.deadlineTracked(DeadlineTracked(bureau: routed.bureau, deadline: routed.deadline)),
+                              caseID: event.caseID, at: clock.now(), causedBy: event.id, in: db)
+        case .deadlineTracked:
+            return
         }
     }
 }

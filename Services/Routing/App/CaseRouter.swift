@@ -1,4 +1,5 @@
 import DubanModels
+import DubanRuntime
 import Foundation
 
 /// Decides who owns a problem and by when, and records why.

@@ -72,3 +72,18 @@ extension WorkingCalendar.DayKey {
         self.init(year: year, month: month, day: day)
     }
 }
+
+extension WorkingCalendar {
+    /// The moment `count` working days before `end`, at the same time of day.
+    public func subtracting(workingDays count: Int, from end: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var date = end
+        var remaining = count
+        while remaining > 0 {
+            date = calendar.date(byAdding: .day, value: -1, to: date)!
+            if isWorkingDay(date) { remaining -= 1 }
+        }
+        return date
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// `deploy/config/calendar.yaml`: per year, the days off and the makeup working days, as `MM-DD` or `MM-DD..MM-DD`.
-struct CalendarFile: Codable {
+public struct CalendarFile: Codable {
     struct Year: Codable {
         var year: Int
         var daysOff: [String]
@@ -12,11 +12,11 @@ struct CalendarFile: Codable {
     var timeZone: String
     var years: [Year]
 
-    static func load(path: String) throws -> WorkingCalendar {
+    public static func load(path: String) throws -> WorkingCalendar {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let file = try YAMLDecoder().decode(CalendarFile.self, from: text)
         guard let zone = TimeZone(identifier: file.timeZone) else {
-            throw ConfigurationError(path: path, problems: ["unknown time zone \(file.timeZone)"])
+            throw CalendarError(path: path, problems: ["unknown time zone \(file.timeZone)"])
         }
         var off: [DateComponents] = [], on: [DateComponents] = []
         for year in file.years {
@@ -31,7 +31,7 @@ struct CalendarFile: Codable {
         func parse(_ text: String) throws -> (Int, Int) {
             let parts = text.split(separator: "-").compactMap { Int($0) }
             guard parts.count == 2, (1...12).contains(parts[0]), (1...31).contains(parts[1]) else {
-                throw ConfigurationError(path: path, problems: ["\(year): '\(entry)' is not MM-DD or MM-DD..MM-DD"])
+                throw CalendarError(path: path, problems: ["\(year): '\(entry)' is not MM-DD or MM-DD..MM-DD"])
             }
             return (parts[0], parts[1])
         }
@@ -41,7 +41,7 @@ struct CalendarFile: Codable {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         guard var date = calendar.date(from: DateComponents(year: year, month: first.0, day: first.1)),
               let end = calendar.date(from: DateComponents(year: year, month: last.0, day: last.1)), date <= end else {
-            throw ConfigurationError(path: path, problems: ["\(year): '\(entry)' is not a forward range"])
+            throw CalendarError(path: path, problems: ["\(year): '\(entry)' is not a forward range"])
         }
         var result: [DateComponents] = []
         while date <= end {
@@ -50,4 +50,10 @@ struct CalendarFile: Codable {
         }
         return result
     }
+}
+
+public struct CalendarError: Error, CustomStringConvertible {
+    public var path: String
+    public var problems: [String]
+    public var description: String { "\(path): " + problems.joined(separator: "; ") }
 }

@@ -1,0 +1,152 @@
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+
+/// The weekly supervision (每周督办) and escalation sweep: at any moment, which notices are due, each stored once.
+///
+/// A sweep looks at every open case and at the weekly slot, and inserts the notices that are due with ids derived
+/// from what they are about. Running it twice, or again after a crash, inserts nothing new.
+struct Supervisor: Sendable {
+    let policy: EscalationPolicy
+    let calendar: WorkingCalendar
+    let publicURL: String
+
+    struct OpenCase {
+        var id: String
+        var title: String
+        var bureau: String
+        var bureauName: String?
+        var category: String?
+        var deadline: Date
+        var cityLevel: Bool
+    }
+
+    /// Inserts every notice due at `now`; returns those that are new.
+    func sweep(at now: Date, in db: Database) throws -> [Notice] {
+        let cases = try Row.fetchAll(db, sql: "SELECT * FROM case_clock WHERE open ORDER BY deadline").map { row in
+            OpenCase(id: row["case_id"], title: row["title"] ?? "", bureau: row["bureau"], bureauName: row["bureau_name"],
+                     category: row["category"],
+                     deadline: Date(timeIntervalSince1970: row["deadline"]), cityLevel: row["city_level"] ?? false)
+        }
+        var created: [Notice] = []
+        for item in cases {
+            created += try caseNotices(item, at: now, in: db)
+        }
+        created += try digests(cases, at: now, in: db)
+        return created
+    }
+
+    private func caseNotices(_ item: OpenCase, at now: Date, in db: Database) throws -> [Notice] {
+        var created: [Notice] = []
+        let stamp = Int(item.deadline.timeIntervalSince1970)
+        let bureauName = item.bureauName ?? item.bureau
+        let link = "\(publicURL)/cases/\(item.id)"
+        if now < item.deadline {
+            let warnFrom = calendar.subtracting(workingDays: policy.dueSoonWorkingDays, from: item.deadline)
+            if now >= warnFrom {
+                let text = "【督办提醒】案件 \(item.id)《\(item.title)》将于 \(format(item.deadline)) 到期，责任单位：\(bureauName)。请抓紧办理并及时反馈。\(link)"
+                if let notice = try insert(id: "due:\(item.id):\(stamp)", kind: .dueSoon, topic: "notice.reminder.\(item.bureau)",
+                                           recipient: "\(item.bureau)/contact", caseID: item.id, bureau: item.bureau, level: nil,
+                                           title: "【督办提醒】\(item.title)", text: text, at: now, in: db) {
+                    created.append(notice)
+                }
+            }
+            return created
+        }
+        let overdue = calendar.workingDays(from: item.deadline, to: now)
+        for level in policy.levels(bureau: item.bureau, category: item.category)
+        where overdue >= level.afterWorkingDays && (level.cityLevelOnly != true || item.cityLevel) {
+            let every = level.repeatEveryWorkingDays ?? 0
+            let repetition = every > 0 ? (overdue - level.afterWorkingDays) / every : 0
+            for recipient in level.recipients {
+                let target = recipient.hasPrefix("bureau-") ? "\(item.bureau)/\(recipient.dropFirst(7))" : recipient
+                let text = "【超期督办·\(level.level)级】案件 \(item.id)《\(item.title)》已超期 \(overdue) 个工作日（截止 \(format(item.deadline))），责任单位：\(bureauName)。请立即办理并说明原因。\(link)"
+                if let notice = try insert(id: "esc:\(item.id):\(stamp):\(level.level):\(repetition):\(target)", kind: .escalation,
+                                           topic: "notice.escalation.\(level.level)", recipient: target, caseID: item.id,
+                                           bureau: item.bureau, level: level.level,
+                                           title: "【超期督办·\(level.level)级】\(item.title)", text: text, at: now, in: db) {
+                    created.append(notice)
+                }
+            }
+        }
+        return created
+    }
+
+    /// The weekly slot of the week containing `now`: the configured weekday and time, or the next working day.
+    func digestSlot(weekOf now: Date) -> (slot: Date, week: String) {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = self.calendar.timeZone
+        let week = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: now)
+        var parts = DateComponents(hour: policy.digestTime?.hour ?? 9, minute: policy.digestTime?.minute ?? 0, weekday: policy.weeklyDigest.weekday % 7 + 1,
+                                   weekOfYear: week.weekOfYear, yearForWeekOfYear: week.yearForWeekOfYear)
+        parts.timeZone = self.calendar.timeZone
+        var slot = calendar.date(from: parts) ?? now
+        while !self.calendar.isWorkingDay(slot) { slot = calendar.date(byAdding: .day, value: 1, to: slot)! }
+        return (slot, String(format: "%04d-W%02d", week.yearForWeekOfYear ?? 0, week.weekOfYear ?? 0))
+    }
+
+    private func digests(_ cases: [OpenCase], at now: Date, in db: Database) throws -> [Notice] {
+        let (slot, week) = digestSlot(weekOf: now)
+        guard now >= slot else { return [] }
+        var created: [Notice] = []
+        let byBureau = Dictionary(grouping: cases, by: \.bureau)
+        var rollUp: [String] = []
+        for bureau in byBureau.keys.sorted() {
+            let open = byBureau[bureau]!
+            let overdue = open.filter { $0.deadline <= slot }
+                .sorted { calendar.workingDays(from: $0.deadline, to: slot) > calendar.workingDays(from: $1.deadline, to: slot) }
+            let dueSoon = open.filter { $0.deadline > slot && calendar.subtracting(workingDays: policy.dueSoonWorkingDays, from: $0.deadline) <= slot }
+            let rest = open.filter { $0.deadline > slot }.filter { c in !dueSoon.contains { $0.id == c.id } }
+            let name = open.first?.bureauName ?? bureau
+            var lines = ["【每周督办】\(name) \(week)：在办 \(open.count) 件，超期 \(overdue.count) 件，即将到期 \(dueSoon.count) 件。"]
+            for (index, item) in (overdue + dueSoon + rest).enumerated() {
+                let state = item.deadline <= slot ? "超期 \(calendar.workingDays(from: item.deadline, to: slot)) 个工作日"
+                    : "截止 \(format(item.deadline))"
+                lines.append("\(index + 1). \(item.id)《\(item.title)》\(state) \(publicURL)/cases/\(item.id)")
+            }
+            if let notice = try insert(id: "digest:\(bureau)/contact:\(week)", kind: .digest, topic: "notice.digest.\(bureau)",
+                                       recipient: "\(bureau)/contact", caseID: nil, bureau: bureau, level: nil,
+                                       title: "【每周督办】\(name) \(week)", text: lines.joined(separator: "\n"), at: now, in: db) {
+                created.append(notice)
+            }
+            rollUp.append("\(name)：在办 \(open.count) 件，超期 \(overdue.count) 件，未超期 \(open.count - overdue.count) 件")
+        }
+        let leadership = policy.weeklyDigest.leadership
+        let total = cases.count, overdueTotal = cases.filter { $0.deadline <= slot }.count
+        let text = (["【每周督办·汇总】\(week)：全区在办 \(total) 件，超期 \(overdueTotal) 件。"] + rollUp).joined(separator: "\n")
+        if let notice = try insert(id: "digest:\(leadership):\(week)", kind: .digest, topic: "notice.digest.\(leadership)",
+                                   recipient: leadership, caseID: nil, bureau: nil, level: nil,
+                                   title: "【每周督办·汇总】\(week)", text: text, at: now, in: db) {
+            created.append(notice)
+        }
+        return created
+    }
+
+    private func insert(id: String, kind: Notice.Kind, topic: String, recipient: String, caseID: String?, bureau: String?,
+                        level: Int?, title: String, text: String, at now: Date, in db: Database) throws -> Notice? {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, kind.rawValue, topic, recipient, caseID, bureau, level, title, text, now.timeIntervalSince1970])
+        guard db.changesCount > 0 else { return nil }
+        return Notice(id: id, seq: db.lastInsertedRowID, kind: kind, topic: topic, recipient: recipient, caseId: caseID,
+                      bureau: bureau, level: level, title: title, text: text, createdAt: now)
+    }
+
+    /// `2026-12-01 09:00`, in the calendar's time zone.
+    private func format(_ date: Date) -> String {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = calendar.timeZone
+        let p = gregorian.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", p.year!, p.month!, p.day!, p.hour!, p.minute!)
+    }
+
+    static func fetch(after seq: Int64, limit: Int, in db: Database) throws -> [Notice] {
+        try Row.fetchAll(db, sql: "SELECT * FROM notice WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map { row in
+            Notice(id: row["id"], seq: row["seq"], kind: Notice.Kind(rawValue: row["kind"]) ?? .escalation, topic: row["topic"],
+                   recipient: row["recipient"], caseId: row["case_id"], bureau: row["bureau"], level: row["level"],
+                   title: row["title"], text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        }
+    }
+}
