@@ -51,6 +51,23 @@ import Testing
         #expect(missing == 404)
     }
 
+    @Test func aRetriedSubmissionWithTheSameIdempotencyKeyReturnsTheSameCase() async throws {
+        let stack = try Stack()
+        try await stack.start("intake")
+        defer { stack.stopAll() }
+        let body: [String: Any] = ["title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "hotline"]
+        let first = try await stack.postCase(body, idempotencyKey: "hotline-20261127-0042")
+        let retry = try await stack.postCase(body, idempotencyKey: "hotline-20261127-0042")
+        #expect(first.status == 201 && retry.status == 201)
+        #expect(first.json["id"] as? String != nil)
+        #expect(retry.json["id"] as? String == first.json["id"] as? String)
+        let other = try await stack.postCase(["title": "另一件事", "description": "d"], idempotencyKey: "hotline-20261127-0042")
+        #expect(other.status == 422)
+        #expect((other.json["error"] as? [String: Any])?["code"] as? String == "idempotency_key_reused")
+        let (_, health) = try await stack.getJSON("intake", "/health")
+        #expect((health["details"] as? [String: String])?["cases"] == "1", "one case, however often it was sent")
+    }
+
     /// While thousands of cases stream in, every service in turn is SIGKILLed and restarted, twice. Every accepted
     /// case ends up in reporting exactly once, routed, with its three events. The test counts every case.
     @Test func nothingAcceptedIsLostOrDoubledWhenServicesAreKilled() async throws {

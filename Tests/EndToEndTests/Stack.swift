@@ -99,10 +99,11 @@ final class Stack: @unchecked Sendable {
         throw StackError("\(service) did not become healthy; log:\n\(log.suffix(2_000))")
     }
 
-    func postCase(_ body: [String: Any]) async throws -> (status: Int, json: [String: Any]) {
+    func postCase(_ body: [String: Any], idempotencyKey: String? = nil) async throws -> (status: Int, json: [String: Any]) {
         var request = URLRequest(url: url("intake", "/v1/cases"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let idempotencyKey { request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key") }
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])

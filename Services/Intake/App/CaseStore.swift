@@ -11,10 +11,25 @@ struct CaseStore: Sendable {
     let clock: WallClock
 
 
-    func submit(_ draft: CaseDraft) async throws -> SubmittedCase {
+    /// Stores a case and its event; with an idempotency key, a retry of the same request returns the same case, and
+    /// the same key with a different request is refused.
+    func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "") async throws -> SubmittedCase {
         let now = clock.now()
         let encoder = DubanJSON.encoder()
         return try await database.write { db in
+            if let idempotencyKey {
+                if let row = try Row.fetchOne(db, sql: """
+                    SELECT i.request_hash, c.case_id, c.submitted_at FROM idempotency i JOIN case_record c ON c.case_id = i.case_id
+                    WHERE i.key = ?
+                    """, arguments: [idempotencyKey]) {
+                    guard row["request_hash"] == requestHash else {
+                        throw APIError(.unprocessableContent, code: "idempotency_key_reused",
+                                       "this Idempotency-Key was used for a different request")
+                    }
+                    return SubmittedCase(id: CaseID(rawValue: row["case_id"]), status: .submitted,
+                                         submittedAt: Date(timeIntervalSince1970: row["submitted_at"]))
+                }
+            }
             try db.execute(sql: """
                 INSERT INTO case_record (case_id, title, description, channel, submitter, category, location, status, submitted_at)
                 VALUES ('pending', ?, ?, ?, ?, ?, ?, ?, ?)
@@ -25,6 +40,10 @@ struct CaseStore: Sendable {
             let id = CaseID(rawValue: "DB-\(Self.day(now))-\(String(format: "%06lld", number))")
             try db.execute(sql: "UPDATE case_record SET case_id = ? WHERE number = ?", arguments: [id.rawValue, number])
             try events.append(.caseSubmitted(CaseSubmitted(draft: draft, submittedAt: now)), caseID: id, at: now, in: db)
+            if let idempotencyKey {
+                try db.execute(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)",
+                               arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])
+            }
             return SubmittedCase(id: id, status: .submitted, submittedAt: now)
         }
     }

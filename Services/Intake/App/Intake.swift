@@ -4,6 +4,7 @@ import DubanModels
 import DubanRuntime
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 
 /// Intake: the front door. Validates a problem, stores it, and announces it, all in one transaction.
@@ -36,6 +37,14 @@ public enum Intake: DubanService {
             }
         }
         APIKeys.registerMigrations(in: &migrator)
+        migrator.registerMigration("intake-v3-idempotency") { db in
+            try db.create(table: "idempotency") { t in
+                t.column("key", .text).primaryKey()
+                t.column("request_hash", .text).notNull()
+                t.column("case_id", .text).notNull()
+                t.column("created_at", .double).notNull()
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -54,8 +63,14 @@ public enum Intake: DubanService {
         let database = context.database.writer
         return ServiceParts(routes: { router in
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
-                let draft = try CaseSubmission.parse(try await jsonBody(request))
-                return JSONResponse(try await store.submit(draft), status: .created)
+                let body = try await jsonBody(request)
+                let draft = try CaseSubmission.parse(body)
+                let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+                if let key, key.isEmpty || key.count > 200 {
+                    throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
+                }
+                return JSONResponse(try await store.submit(draft, idempotencyKey: key, requestHash: try requestHash(draft)),
+                                    status: .created)
             }
             router.post("/v1/cases/{id}/updates") { request, context -> JSONResponse<UpdatedCase> in
                 let key = try await keys.authenticate(request)
@@ -71,6 +86,12 @@ public enum Intake: DubanService {
             return ["cases": String(count)]
         })
     }
+}
+
+/// What identifies a request for idempotency: the validated case in canonical JSON, so the same case sent with its
+/// fields in another order or other spacing is the same request.
+func requestHash(_ draft: CaseDraft) throws -> String {
+    APIKeys.hash(String(decoding: try DubanJSON.encoder().encode(draft), as: UTF8.self))
 }
 
 /// What `POST /v1/cases` answers.
