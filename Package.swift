@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev, linked through the module map (pkg-config adds a forbidden -isystem flag).
@@ -96,6 +97,8 @@ let package = Package(
         .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ"]),
         .testTarget(name: "EscalationServiceTests", dependencies: ["EscalationService", "DubanRuntime", "DubanMessaging",
+                                                                 .product(name: "Hummingbird", package: "hummingbird"),
+                                                                 .product(name: "Crypto", package: "swift-crypto"),
                                                                  "DubanStorage", "DubanModels", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DeploymentTests", dependencies: ["DubanRuntime", .product(name: "Yams", package: "Yams")]),
     ]
@@ -106,5 +109,8 @@ package.targets += service("Intake", executable: "intake", dependencies: [
     .product(name: "HTTPTypes", package: "swift-http-types"),
 ])
 package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
-package.targets += service("Escalation", executable: "escalation")
+package.targets += service("Escalation", executable: "escalation", dependencies: [
+    .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+])
 package.targets += service("Reporting", executable: "reporting")

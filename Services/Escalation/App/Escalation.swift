@@ -1,3 +1,4 @@
+import ArgumentParser
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -11,6 +12,7 @@ import ServiceLifecycle
 /// each bureau its weekly supervision list (每周督办), and publishes every notice for downstream tools.
 public enum Escalation: DubanService {
     public static let descriptor = ServiceDescriptor.escalation
+    public static var commands: [any ParsableCommand.Type] { [WebhooksCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("escalation-v1") { db in
@@ -52,6 +54,7 @@ public enum Escalation: DubanService {
                 t.column("published_seq", .integer).notNull()
             }
         }
+        WebhookDelivery.registerMigrations(in: &migrator)
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -72,6 +75,8 @@ public enum Escalation: DubanService {
         }
         let sweeper = Sweeper(interval: .seconds(reader.int(forKey: "escalation.sweep-seconds", default: 60)), sweep: sweep,
                               logger: context.logger)
+        let webhooks = WebhookDelivery(targets: policy.webhooks ?? [], retrySeconds: policy.webhookRetrySeconds,
+                                       database: database, clock: clock, logger: context.logger)
         let manualTime = context.manualTime
         let events = context.events
         return ServiceParts(
@@ -105,11 +110,13 @@ public enum Escalation: DubanService {
                 }
             },
             onEvent: { db, event in try CaseClock.apply(event, events: events, clock: clock, in: db) },
-            services: [publisher, sweeper],
+            services: [publisher, sweeper, webhooks],
             health: {
                 try await database.read { db in
                     ["openCases": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0),
-                     "notices": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0)]
+                     "notices": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0),
+                     "webhookPending": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending'") ?? 0),
+                     "webhookDead": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'dead'") ?? 0)]
                 }
             }
         )

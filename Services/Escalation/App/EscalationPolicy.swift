@@ -30,6 +30,10 @@ public struct EscalationPolicy: Codable, Sendable {
     public var byBureau: [String: [Level]]?
     public var byCategory: [String: [Level]]?
     public var weeklyDigest: Digest
+    /// Downstream tools that receive notices over HTTP.
+    public var webhooks: [WebhookTarget]?
+    /// Seconds between attempts after the first; default Standard Webhooks' schedule (5 s … 24 h).
+    public var webhookRetrySeconds: [Double]?
 
     public static func load(path: String) throws -> EscalationPolicy {
         let policy = try YAMLDecoder().decode(EscalationPolicy.self, from: try String(contentsOfFile: path, encoding: .utf8))

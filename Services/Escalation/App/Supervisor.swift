@@ -143,10 +143,14 @@ struct Supervisor: Sendable {
     }
 
     static func fetch(after seq: Int64, limit: Int, in db: Database) throws -> [Notice] {
-        try Row.fetchAll(db, sql: "SELECT * FROM notice WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map { row in
-            Notice(id: row["id"], seq: row["seq"], kind: Notice.Kind(rawValue: row["kind"]) ?? .escalation, topic: row["topic"],
-                   recipient: row["recipient"], caseId: row["case_id"], bureau: row["bureau"], level: row["level"],
-                   title: row["title"], text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM notice WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map(Notice.init(row:))
+    }
+}
+
+extension Notice {
+    init(row: Row) {
+        self.init(id: row["id"], seq: row["seq"], kind: Notice.Kind(rawValue: row["kind"]) ?? .escalation, topic: row["topic"],
+                  recipient: row["recipient"], caseId: row["case_id"], bureau: row["bureau"], level: row["level"],
+                  title: row["title"], text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 }
