@@ -96,6 +96,8 @@ let package = Package(
                                                               .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ"]),
+        .testTarget(name: "ReportingServiceTests", dependencies: ["ReportingService", "DubanRuntime", "DubanMessaging",
+                                                                "DubanStorage", "DubanModels", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EscalationServiceTests", dependencies: ["EscalationService", "DubanRuntime", "DubanMessaging",
                                                                  .product(name: "Hummingbird", package: "hummingbird"),
                                                                  .product(name: "Crypto", package: "swift-crypto"),

@@ -29,7 +29,7 @@ import Testing
         #expect(types == ["case.submitted", "case.routed", "case.deadline_tracked"])
 
         let (_, stats) = try await stack.getJSON("reporting", "/v1/stats")
-        #expect((stats["byBureau"] as? [String: Int])?["power-supply"] == 1)
+        #expect(((stats["byBureau"] as? [String: Any])?["power-supply"] as? [String: Any])?["collected"] as? Int == 1)
         #expect((stats["byStatus"] as? [String: Int])?["assigned"] == 1)
 
         let (_, health) = try await stack.getJSON("intake", "/health")

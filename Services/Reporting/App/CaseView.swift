@@ -136,28 +136,80 @@ public struct CaseList: Codable, Sendable {
     }
 }
 
-/// `GET /v1/stats`: counts by status and by bureau.
+/// `GET /v1/stats?from=&to=&bureau=`: the published figures, over the cases collected in the period, overall and per
+/// bureau. Every figure is defined in docs/METRICS.md and computed exactly that way here.
 public struct CaseStats: Codable, Sendable {
-    public var total: Int
-    public var byStatus: [String: Int]
-    public var byBureau: [String: Int]
+    public struct Figures: Codable, Sendable, Equatable {
+        /// Cases collected (submitted) in the period.
+        public var collected: Int
+        /// Of those, cases whose owner recorded a measure (措施).
+        public var measuresDrafted: Int
+        /// Of those, cases resolved or closed now.
+        public var solved: Int
+        /// Of those, cases not resolved or closed now.
+        public var open: Int
+        /// Of the open ones, those past their deadline at the moment of the query.
+        public var overdue: Int
+        /// 响应率: share of routed cases the owner acted on (signed, measure, progress, resolve, return).
+        public var responseRate: Double?
+        /// 解决率: solved / collected.
+        public var resolutionRate: Double?
+        /// 满意率: share of rated cases rated 4 or 5.
+        public var satisfactionRate: Double?
+        /// Share of solved cases whose last resolution came at or before the deadline.
+        public var onTimeRate: Double?
 
-    static func compute(in db: Database) throws -> CaseStats {
-        var byStatus: [String: Int] = [:]
-        var byBureau: [String: Int] = [:]
-        var total = 0
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT intake_status, returns, routings, latest_triage, bureau, COUNT(*) AS n FROM case_view
-            GROUP BY intake_status, returns, routings, latest_triage, bureau
-            """)
-        for row in rows {
-            let n: Int = row["n"]
-            let bureau: String? = row["bureau"]
-            let status = ReadModel.status(row)
-            byStatus[status.rawValue, default: 0] += n
-            if let bureau { byBureau[bureau, default: 0] += n }
-            total += n
+        static func compute(_ rows: [Row], now: Date) -> Figures {
+            var figures = Figures(collected: rows.count, measuresDrafted: 0, solved: 0, open: 0, overdue: 0)
+            var routed = 0, responded = 0, rated = 0, satisfied = 0, onTime = 0
+            for row in rows {
+                let status = ReadModel.status(row)
+                if (row["measure_drafted_at"] as Double?) != nil { figures.measuresDrafted += 1 }
+                if (row["routings"] as Int) > 0 { routed += 1 }
+                if (row["responded_at"] as Double?) != nil { responded += 1 }
+                if let score = row["satisfaction"] as Int? {
+                    rated += 1
+                    if score >= 4 { satisfied += 1 }
+                }
+                if status.isOpen {
+                    figures.open += 1
+                    if let deadline = row["deadline"] as Double?, deadline < now.timeIntervalSince1970 { figures.overdue += 1 }
+                } else {
+                    figures.solved += 1
+                    if let resolved = row["resolved_at"] as Double?, let deadline = row["deadline"] as Double?, resolved <= deadline {
+                        onTime += 1
+                    }
+                }
+            }
+            func rate(_ part: Int, _ whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
+            figures.responseRate = rate(responded, routed)
+            figures.resolutionRate = rate(figures.solved, figures.collected)
+            figures.satisfactionRate = rate(satisfied, rated)
+            figures.onTimeRate = rate(onTime, figures.solved)
+            return figures
         }
-        return CaseStats(total: total, byStatus: byStatus, byBureau: byBureau)
+    }
+
+    public var from: Date?
+    public var to: Date?
+    public var overall: Figures
+    public var byBureau: [String: Figures]
+    /// Counts by the status each case shows now.
+    public var byStatus: [String: Int]
+    public var total: Int
+
+    static func compute(from: Date?, to: Date?, bureau: String?, now: Date, in db: Database) throws -> CaseStats {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let from { conditions.append("submitted_at >= ?"); arguments += [from.timeIntervalSince1970] }
+        if let to { conditions.append("submitted_at < ?"); arguments += [to.timeIntervalSince1970] }
+        if let bureau { conditions.append("(bureau = ? OR counterpart = ?)"); arguments += [bureau, bureau] }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view \(clause)", arguments: arguments)
+        var byStatus: [String: Int] = [:]
+        for row in rows { byStatus[ReadModel.status(row).rawValue, default: 0] += 1 }
+        let grouped = Dictionary(grouping: rows) { ($0["bureau"] as String?) ?? "unrouted" }
+        return CaseStats(from: from, to: to, overall: .compute(rows, now: now),
+                         byBureau: grouped.mapValues { Figures.compute($0, now: now) }, byStatus: byStatus, total: rows.count)
     }
 }

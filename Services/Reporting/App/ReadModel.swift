@@ -43,11 +43,14 @@ enum ReadModel {
                   measure_drafted_at = CASE WHEN ? AND measure_drafted_at IS NULL THEN ? ELSE measure_drafted_at END,
                   resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,
                   closed_at = CASE WHEN ? THEN ? ELSE closed_at END,
-                  satisfaction = COALESCE(?, satisfaction)
+                  satisfaction = COALESCE(?, satisfaction),
+                  responded_at = CASE WHEN ? AND responded_at IS NULL THEN ? ELSE responded_at END
                 WHERE case_id = ?
                 """, arguments: [update.status.rawValue, update.action == .return ? 1 : 0,
                                  update.action == .measure, at, update.action == .resolve, at,
-                                 update.action == .confirm, at, update.satisfaction, event.caseID.rawValue])
+                                 update.action == .confirm, at, update.satisfaction,
+                                 [.sign, .measure, .progress, .resolve, .return].contains(update.action), at,
+                                 event.caseID.rawValue])
         }
     }
 

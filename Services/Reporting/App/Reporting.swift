@@ -47,6 +47,15 @@ public enum Reporting: DubanService {
         registerUpdateColumns(in: &migrator)
     }
 
+    /// Midnight in Beijing time of a `yyyy-MM-dd` day.
+    static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
     static func registerUpdateColumns(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("reporting-v2-updates") { db in
             try db.alter(table: "case_view") { t in
@@ -67,10 +76,16 @@ public enum Reporting: DubanService {
                 t.add(column: "causation_id", .text)
             }
         }
+        migrator.registerMigration("reporting-v3-figures") { db in
+            try db.alter(table: "case_view") { t in
+                t.add(column: "responded_at", .double)  // the owner's first action: the response in 响应率
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
         let database = context.database.writer
+        let clock = context.clock
         return ServiceParts(
             routes: { router in
                 router.get("/v1/cases/{id}") { _, request -> JSONResponse<CaseView> in
@@ -100,8 +115,20 @@ public enum Reporting: DubanService {
                     let chosen = filter
                     return JSONResponse(try await database.read { try CaseList.fetch(chosen, in: $0) })
                 }
-                router.get("/v1/stats") { _, _ -> JSONResponse<CaseStats> in
-                    JSONResponse(try await database.read { try CaseStats.compute(in: $0) })
+                router.get("/v1/stats") { request, _ -> JSONResponse<CaseStats> in
+                    let query = request.uri.queryParameters
+                    func date(_ name: String) throws -> Date? {
+                        guard let text = query[name[...]] else { return nil }
+                        guard let date = (try? Date(String(text), strategy: .iso8601)) ?? Self.day(String(text)) else {
+                            throw APIError.badRequest("invalid_period", "\(name) must be a date (2026-11-01) or an ISO 8601 time")
+                        }
+                        return date
+                    }
+                    let from = try date("from"), to = try date("to")
+                    if let from, let to, from >= to { throw APIError.badRequest("invalid_period", "from must come before to") }
+                    let bureau = query["bureau"].map(String.init)
+                    let now = clock.now()
+                    return JSONResponse(try await database.read { try CaseStats.compute(from: from, to: to, bureau: bureau, now: now, in: $0) })
                 }
             },
             onEvent: { db, event in try ReadModel.apply(event, in: db) }
