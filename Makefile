@@ -21,6 +21,7 @@ demo:
 	@scripts/demo.sh
 
 test: deps
+	$(SWIFT) build
 	$(SWIFT) build --build-tests
 	@scripts/check-compose.sh
 	DUBAN_BIN_DIR="$(BIN)" DUBAN_REPO="$(CURDIR)" $(SWIFT) test --skip-build

@@ -33,7 +33,11 @@ final class WebhookDelivery: Service, Sendable {
     }
 
     func run() async throws {
-        guard !targets.isEmpty else { return }
+        guard !targets.isEmpty else {
+            // Nothing to deliver, but a service that returns would stop the whole process: wait for shutdown.
+            try? await gracefulShutdown()
+            return
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await enqueueNewNotices()
