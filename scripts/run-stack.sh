@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
-# Starts the four services on this machine with data under ./var, and stops them all on Ctrl-C.
-set -euo pipefail
+# Starts the four services on this machine with data under ./var, and stops them all on Ctrl-C (or when one fails).
+set -uo pipefail
 bin="$1"
 mkdir -p var/log
 pids=()
 stop() {
+  trap - INT TERM EXIT
   echo; echo "Stopping Duban..."
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
+  kill -TERM "${pids[@]}" 2>/dev/null
+  wait "${pids[@]}" 2>/dev/null
   echo "Stopped."
 }
-trap stop INT TERM
+trap stop INT TERM EXIT
 for service in reporting escalation routing intake; do
   "$bin/$service" --data-dir "var/$service" --keys-dir deploy/keys >"var/log/$service.log" 2>&1 &
   pids+=($!)
 done
 for port in 8080 8081 8082 8083; do
-  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
 done
 cat <<MSG
 Duban is running (logs in var/log/, data in var/):
-  intake      http://127.0.0.1:8080   POST /v1/cases
-  routing     http://127.0.0.1:8081   GET /health
-  escalation  http://127.0.0.1:8082   GET /health
-  reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/stats
+  intake      http://127.0.0.1:8080   POST /v1/cases, POST /v1/cases/{id}/updates
+  routing     http://127.0.0.1:8081   POST /v1/routing/preview
+  escalation  http://127.0.0.1:8082   GET /v1/notices   (ZeroMQ PUB tcp://127.0.0.1:5580)
+  reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/cases, GET /v1/stats
 Try: make demo     Stop: Ctrl-C
 MSG
-wait "${pids[@]}"
+# If any service exits, say which and stop the rest.
+wait -n "${pids[@]}"
+status=$?
+for service in reporting escalation routing intake; do
+  tail -n 3 "var/log/$service.log" | grep -q -i "error" && { echo "$service stopped:"; tail -n 3 "var/log/$service.log"; }
+done
+exit $status
