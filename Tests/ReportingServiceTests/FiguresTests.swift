@@ -76,6 +76,7 @@ import Testing
                                                     responseRate: 2.0 / 3.0, resolutionRate: 1.0 / 3.0, satisfactionRate: 1,
                                                     onTimeRate: 1))
         #expect(stats.byStatus == ["closed": 1, "reopened": 1, "assigned": 1, "in_progress": 1, "resolved": 1])
+        #expect(stats.casesByBureau == ["hrss": 2, "education": 3])
 
         // October holds only C5, which arrived routed-before-submitted and is still open and overdue.
         let october = try h.database.writer.read {

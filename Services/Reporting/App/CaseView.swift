@@ -196,6 +196,8 @@ public struct CaseStats: Codable, Sendable {
     public var byBureau: [String: Figures]
     /// Counts by the status each case shows now.
     public var byStatus: [String: Int]
+    /// Counts by owning bureau (the same as each `byBureau[…].collected`).
+    public var casesByBureau: [String: Int]
     public var total: Int
 
     static func compute(from: Date?, to: Date?, bureau: String?, now: Date, in db: Database) throws -> CaseStats {
@@ -210,6 +212,7 @@ public struct CaseStats: Codable, Sendable {
         for row in rows { byStatus[ReadModel.status(row).rawValue, default: 0] += 1 }
         let grouped = Dictionary(grouping: rows) { ($0["bureau"] as String?) ?? "unrouted" }
         return CaseStats(from: from, to: to, overall: .compute(rows, now: now),
-                         byBureau: grouped.mapValues { Figures.compute($0, now: now) }, byStatus: byStatus, total: rows.count)
+                         byBureau: grouped.mapValues { Figures.compute($0, now: now) }, byStatus: byStatus,
+                         casesByBureau: grouped.mapValues(\.count), total: rows.count)
     }
 }
