@@ -38,7 +38,7 @@ final class Harness: Sendable {
         let publicKeys = ["producer": producerKeys.publicKey, "consumer": consumerKeys.publicKey]
         producerRing = KeyRing(service: "producer", keyPair: producerKeys, publicKeys: publicKeys)
         consumerRing = KeyRing(service: "consumer", keyPair: consumerKeys, publicKeys: publicKeys)
-        endpoint = "tcp://127.0.0.1:\(try freePort())"
+        endpoint = "tcp://127.0.0.1:\(try LoopbackPort.free())"
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -100,18 +100,3 @@ final class Harness: Sendable {
     }
 }
 
-/// A TCP port that was free a moment ago (bound to port 0, then released).
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw ZMQError(operation: "bind", code: errno) }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

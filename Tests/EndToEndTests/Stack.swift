@@ -1,3 +1,4 @@
+import ZeroMQ
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -24,9 +25,9 @@ final class Stack: @unchecked Sendable {
         binDirectory = ProcessInfo.processInfo.environment["DUBAN_BIN_DIR"] ?? repository + "/.build/debug"
         directory = NSTemporaryDirectory() + "duban-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for service in Self.services { httpPorts[service] = try freePort() }
-        for service in Self.services { eventPorts[service] = try freePort() }
-        noticePort = try freePort()
+        for service in Self.services { httpPorts[service] = try LoopbackPort.free() }
+        for service in Self.services { eventPorts[service] = try LoopbackPort.free() }
+        noticePort = try LoopbackPort.free()
         try run(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"])
     }
 
@@ -178,17 +179,3 @@ struct StackError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A TCP port that was free a moment ago.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw StackError("no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

@@ -106,7 +106,7 @@ func durableHop() async throws -> Row {
     let zap = try ZAPAuthenticator(context: consumerContext,
                                    keyRing: KeyRing(service: "routing", keyPair: consumerKeys, publicKeys: keys), logger: logger)
     await zap.start()
-    let tcp = "tcp://127.0.0.1:\(try freePort())"
+    let tcp = "tcp://127.0.0.1:\(try LoopbackPort.free())"
 
     let log = EventLog(producer: "intake")
     let listener = EventListener(service: "routing", endpoint: tcp, database: consumerDB.writer, context: consumerContext,
@@ -143,20 +143,6 @@ func durableHop() async throws -> Row {
                detail: String(format: "p50 %.1f ms, p99 %.1f ms", percentile(latencies, 0.5) * 1_000, percentile(latencies, 0.99) * 1_000))
 }
 
-/// A TCP port that was free a moment ago (a plain socket releases it at once, unlike a ZeroMQ unbind).
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw ZMQError(operation: "bind", code: errno) }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
 
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 print("Duban benchmarks: \(eventCount) events of \(sampleBody.count) bytes, batches of \(batchSize), on \(ProcessInfo.processInfo.activeProcessorCount) cores")
