@@ -15,8 +15,21 @@ struct CaseStore: Sendable {
     /// the same key with a different request is refused.
     func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "") async throws -> SubmittedCase {
         let now = clock.now()
-        let encoder = DubanJSON.encoder()
         return try await database.write { db in
+            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+        }
+    }
+
+    /// The same, for a caller on its own thread (the ZeroMQ ingress): returns once the case is committed.
+    func submitWaiting(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String) throws -> SubmittedCase {
+        let now = clock.now()
+        return try database.write { db in
+            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+        }
+    }
+
+    private func store(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String, at now: Date, in db: Database) throws -> SubmittedCase {
+            let encoder = DubanJSON.encoder()
             if let idempotencyKey {
                 if let row = try Row.fetchOne(db, sql: """
                     SELECT i.request_hash, c.case_id, c.submitted_at FROM idempotency i JOIN case_record c ON c.case_id = i.case_id
@@ -45,7 +58,6 @@ struct CaseStore: Sendable {
                                arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])
             }
             return SubmittedCase(id: id, status: .submitted, submittedAt: now)
-        }
     }
 
     static func day(_ date: Date) -> String {

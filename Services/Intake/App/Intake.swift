@@ -61,6 +61,8 @@ public enum Intake: DubanService {
             }
         }
         let database = context.database.writer
+        let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
+                                    store: store, context: context.zmq, logger: context.logger)
         return ServiceParts(routes: { router in
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
                 let body = try await jsonBody(request)
@@ -81,7 +83,7 @@ public enum Intake: DubanService {
         }, onEvent: { db, event in
             guard case .caseRouted(let routed) = event.payload else { return }
             try CaseStore.applyRouted(event, routed, in: db)
-        }, health: {
+        }, services: [ingress], health: {
             let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_record") ?? 0 }
             return ["cases": String(count)]
         })

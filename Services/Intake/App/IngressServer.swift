@@ -1,0 +1,86 @@
+import DubanModels
+import DubanRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// Intake's ZeroMQ front door, for systems that would rather not speak HTTP (docs/INGRESS.md).
+///
+/// A ROUTER at `ingress.bind` takes a case as JSON, from a REQ or a DEALER: frames `[body]` or
+/// `[idempotency key, body]`, the body exactly as for `POST /v1/cases`. The one-frame reply comes only after the case
+/// is committed: `{"id": …, "status": "submitted", "submittedAt": …}`, or `{"error": {"code", "message"}}` with the
+/// same codes as HTTP. A request that is never answered (the process died) is safe to resend with its key.
+final class IngressServer: Service, Sendable {
+    private let endpoint: String
+    private let store: CaseStore
+    private let context: ZMQContext
+    private let logger: Logger
+    private let thread: Mutex<SocketThread?> = Mutex(nil)
+
+    init(endpoint: String, store: CaseStore, context: ZMQContext, logger: Logger) {
+        self.endpoint = endpoint
+        self.store = store
+        self.context = context
+        self.logger = logger
+    }
+
+    func run() async throws {
+        let thread = try SocketThread(name: "ingress") { [self] control in try loop(control) }
+        try await withGracefulShutdownHandler {
+            try await thread.run()
+        } onGracefulShutdown: {
+            thread.requestStop()
+        }
+    }
+
+    private func loop(_ control: SocketThread.Control) throws {
+        let socket = try ZMQSocket(context, type: .router)
+        try socket.set(.linger(milliseconds: 0))
+        try socket.set(.routerMandatory(true))
+        try socket.bind(endpoint)
+        defer { socket.close() }
+        logger.info("ZeroMQ ingress listening", metadata: ["endpoint": "\(endpoint)"])
+        let encoder = DubanJSON.encoder()
+        while !control.isStopRequested {
+            var poller = ZMQPoller()
+            poller.add(socket)
+            let wake = poller.add(fileDescriptor: control.wakeFileDescriptor)
+            try poller.poll(timeoutMilliseconds: 1_000)
+            if poller.isReadable(wake) { control.drainWakeups() }
+            while let message = try socket.receive(wait: false) {
+                // [peer, "" (REQ only), key?, body]: the envelope is everything up to and including the delimiter.
+                var frames = message.frames
+                var envelope = [frames.removeFirst()]
+                if frames.first?.isEmpty == true { envelope.append(frames.removeFirst()) }
+                let reply = answer(frames, encoder: encoder)
+                do {
+                    try socket.send(envelope + [reply], wait: false)
+                } catch let error as ZMQError where error.isHostUnreachable {
+                    continue  // the client left before its answer; a resend with its key gets the same case
+                }
+            }
+        }
+    }
+
+    private func answer(_ frames: [Data], encoder: JSONEncoder) -> Data {
+        do {
+            guard (1...2).contains(frames.count) else {
+                throw APIError.badRequest("invalid_frames", "send [case JSON] or [idempotency key, case JSON]")
+            }
+            let key = frames.count == 2 ? String(data: frames[0], encoding: .utf8) : nil
+            if frames.count == 2 && (key == nil || key!.isEmpty || key!.count > 200) {
+                throw APIError.badRequest("invalid_idempotency_key", "the idempotency key has 1 to 200 characters of UTF-8")
+            }
+            let draft = try CaseSubmission.parse(frames[frames.count - 1])
+            let stored = try store.submitWaiting(draft, idempotencyKey: key, requestHash: try requestHash(draft))
+            return try encoder.encode(stored)
+        } catch let error as APIError {
+            return (try? encoder.encode(["error": ["code": error.code, "message": error.message]])) ?? Data()
+        } catch {
+            logger.error("ingress could not store a case", metadata: ["error": "\(error)"])
+            return (try? encoder.encode(["error": ["code": "unavailable", "message": "the case was not stored; send it again"]])) ?? Data()
+        }
+    }
+}
