@@ -86,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "duban-bench",
-            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ", "RoutingService",
+            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "DubanRuntime", "ZeroMQ", "RoutingService", "EscalationService",
                            .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tools/duban-bench"
         ),

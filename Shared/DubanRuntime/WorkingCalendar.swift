@@ -7,19 +7,39 @@ import Logging
 /// no data, only weekends count, and ``uncoveredYears(from:through:)`` says so for logs and health.
 public struct WorkingCalendar: Sendable {
     public let timeZone: TimeZone
-    private let daysOff: Set<DayKey>
-    private let makeupWorkdays: Set<DayKey>
+    /// Local days, numbered from 1970-01-01: checking a day is a hash lookup, not a calendar computation, which is
+    /// what lets escalation sweep a million open cases.
+    private let daysOff: Set<Int>
+    private let makeupWorkdays: Set<Int>
     public let coveredYears: Set<Int>
-
-    struct DayKey: Hashable, Sendable {
-        var year: Int, month: Int, day: Int
-    }
 
     public init(timeZone: TimeZone, daysOff: [DateComponents], makeupWorkdays: [DateComponents], coveredYears: Set<Int>) {
         self.timeZone = timeZone
-        self.daysOff = Set(daysOff.compactMap(DayKey.init))
-        self.makeupWorkdays = Set(makeupWorkdays.compactMap(DayKey.init))
+        self.daysOff = Set(daysOff.compactMap(Self.dayNumber(civil:)))
+        self.makeupWorkdays = Set(makeupWorkdays.compactMap(Self.dayNumber(civil:)))
         self.coveredYears = coveredYears
+    }
+
+    /// The number of a civil date (year, month, day), counted from 1970-01-01.
+    static func dayNumber(civil parts: DateComponents) -> Int? {
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        return utc.date(from: DateComponents(year: year, month: month, day: day)).map { Int($0.timeIntervalSince1970 / 86_400) }
+    }
+
+    /// The local day `date` falls on, and the seconds since that day's midnight.
+    private func localDay(_ date: Date) -> (day: Int, second: Double) {
+        let local = date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))
+        let day = (local / 86_400).rounded(.down)
+        return (Int(day), local - day * 86_400)
+    }
+
+    private func isWorkingDay(number day: Int) -> Bool {
+        if makeupWorkdays.contains(day) { return true }
+        if daysOff.contains(day) { return false }
+        let weekday = ((day + 4) % 7 + 7) % 7  // 1970-01-01 was a Thursday; 0 is Sunday, 6 Saturday
+        return weekday != 0 && weekday != 6
     }
 
     private var calendar: Calendar {
@@ -29,11 +49,7 @@ public struct WorkingCalendar: Sendable {
     }
 
     public func isWorkingDay(_ date: Date) -> Bool {
-        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
-        guard let key = DayKey(parts) else { return false }
-        if makeupWorkdays.contains(key) { return true }
-        if daysOff.contains(key) { return false }
-        return parts.weekday != 1 && parts.weekday != 7  // Sunday is 1, Saturday 7
+        isWorkingDay(number: localDay(date).day)
     }
 
     /// The moment `count` working days after `start`, at the same time of day: each working day after the start day
@@ -49,14 +65,13 @@ public struct WorkingCalendar: Sendable {
     }
 
     /// How many working days lie after `start` up to and including `end` (0 when `end` is not later).
+    /// That is: the working days after `start`'s day up to `end`'s, the last one only once its time of day is reached.
     public func workingDays(from start: Date, to end: Date) -> Int {
-        var count = 0
-        var date = start
-        while true {
-            date = calendar.date(byAdding: .day, value: 1, to: date)!
-            guard date <= end else { return count }
-            if isWorkingDay(date) { count += 1 }
-        }
+        guard end > start else { return 0 }
+        let first = localDay(start), last = localDay(end)
+        let lastDay = last.second >= first.second ? last.day : last.day - 1
+        guard lastDay > first.day else { return 0 }
+        return (first.day + 1...lastDay).reduce(0) { $0 + (isWorkingDay(number: $1) ? 1 : 0) }
     }
 
     /// Years in the range with no holiday data: deadlines there count weekends only.
@@ -66,12 +81,6 @@ public struct WorkingCalendar: Sendable {
     }
 }
 
-extension WorkingCalendar.DayKey {
-    init?(_ parts: DateComponents) {
-        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
-        self.init(year: year, month: month, day: day)
-    }
-}
 
 extension WorkingCalendar {
     /// The moment `count` working days before `end`, at the same time of day.

@@ -169,3 +169,16 @@ print("| measurement | Duban (Aho–Corasick) | baseline (String.contains per ke
 print("|---|---:|---:|")
 print(String(format: "| routing decisions per second (100-character cases) | %.0f | %.0f |", routing.decisionsPerSecond, routing.baselinePerSecond))
 print(String(format: "| time to route a 1,000-character description | %.0f µs | %.0f µs |", routing.longDescriptionMicroseconds, routing.baselineLongMicroseconds))
+
+let sweepCases = Int(ProcessInfo.processInfo.environment["BENCH_SWEEP_CASES"] ?? "") ?? 1_000_000
+let configDirectory = ProcessInfo.processInfo.environment["DUBAN_CONFIG"] ?? "deploy/config"
+let sweep = try SweepBenchmark.run(directory: directory + "/sweep", config: configDirectory, cases: sweepCases)
+print("")
+print("Escalation sweep over \(sweep.cases) open cases (about 5 % overdue):")
+print("")
+print("| measurement | seconds | notices |")
+print("|---|---:|---:|")
+print(String(format: "| baseline: read every open case once | %.2f | – |", sweep.fullScanSeconds))
+print(String(format: "| sweep on Monday 10:00 (warnings, escalations, weekly digests) | %.2f | %d |", sweep.weeklySweepSeconds, sweep.weeklyNotices))
+print(String(format: "| sweep an hour later (steady state) | %.2f | %d |", sweep.hourlySweepSeconds, sweep.hourlyNotices))
+print(String(format: "peak resident memory of the whole benchmark process: %.0f MB", sweep.peakMegabytes))

@@ -7,10 +7,16 @@ import GRDB
 ///
 /// A sweep looks at every open case and at the weekly slot, and inserts the notices that are due with ids derived
 /// from what they are about. Running it twice, or again after a crash, inserts nothing new.
-struct Supervisor: Sendable {
+public struct Supervisor: Sendable {
     let policy: EscalationPolicy
     let calendar: WorkingCalendar
     let publicURL: String
+
+    public init(policy: EscalationPolicy, calendar: WorkingCalendar, publicURL: String) {
+        self.policy = policy
+        self.calendar = calendar
+        self.publicURL = publicURL
+    }
 
     struct OpenCase {
         var id: String
@@ -23,18 +29,32 @@ struct Supervisor: Sendable {
     }
 
     /// Inserts every notice due at `now`; returns those that are new.
-    func sweep(at now: Date, in db: Database) throws -> [Notice] {
-        let cases = try Row.fetchAll(db, sql: "SELECT * FROM case_clock WHERE open ORDER BY deadline").map { row in
+    ///
+    /// Only cases whose deadline is near or past are read for warnings and escalations (the `deadline` index), and
+    /// the whole open list only once a week, for the digests; so a sweep stays cheap with a million open cases.
+    public func sweep(at now: Date, in db: Database) throws -> [Notice] {
+        let horizon = calendar.adding(workingDays: policy.dueSoonWorkingDays + 1, to: now).addingTimeInterval(86_400)
+        var created: [Notice] = []
+        for item in try openCases(deadlineBefore: horizon, in: db) {
+            created += try caseNotices(item, at: now, in: db)
+        }
+        let (slot, week) = digestSlot(weekOf: now)
+        let done = try Bool.fetchOne(db, sql: "SELECT 1 FROM notice WHERE id = ?",
+                                     arguments: ["digest:\(policy.weeklyDigest.leadership):\(week)"]) ?? false
+        if now >= slot && !done {
+            created += try digests(try openCases(deadlineBefore: nil, in: db), slot: slot, week: week, at: now, in: db)
+        }
+        return created
+    }
+
+    private func openCases(deadlineBefore bound: Date?, in db: Database) throws -> [OpenCase] {
+        let filter = bound == nil ? "" : "AND deadline <= ?"
+        let arguments: StatementArguments = bound.map { [$0.timeIntervalSince1970] } ?? []
+        return try Row.fetchAll(db, sql: "SELECT * FROM case_clock WHERE open \(filter) ORDER BY deadline", arguments: arguments).map { row in
             OpenCase(id: row["case_id"], title: row["title"] ?? "", bureau: row["bureau"], bureauName: row["bureau_name"],
                      category: row["category"],
                      deadline: Date(timeIntervalSince1970: row["deadline"]), cityLevel: row["city_level"] ?? false)
         }
-        var created: [Notice] = []
-        for item in cases {
-            created += try caseNotices(item, at: now, in: db)
-        }
-        created += try digests(cases, at: now, in: db)
-        return created
     }
 
     private func caseNotices(_ item: OpenCase, at now: Date, in db: Database) throws -> [Notice] {
@@ -45,7 +65,7 @@ struct Supervisor: Sendable {
         if now < item.deadline {
             let warnFrom = calendar.subtracting(workingDays: policy.dueSoonWorkingDays, from: item.deadline)
             if now >= warnFrom {
-                let text = "【督办提醒】案件 \(item.id)《\(item.title)》将于 \(format(item.deadline)) 到期，责任单位：\(bureauName)。请抓紧办理并及时反馈。\(link)"
+                let text = { "【督办提醒】案件 \(item.id)《\(item.title)》将于 \(format(item.deadline)) 到期，责任单位：\(bureauName)。请抓紧办理并及时反馈。\(link)" }
                 if let notice = try insert(id: "due:\(item.id):\(stamp)", kind: .dueSoon, topic: "notice.reminder.\(item.bureau)",
                                            recipient: "\(item.bureau)/contact", caseID: item.id, bureau: item.bureau, level: nil,
                                            title: "【督办提醒】\(item.title)", text: text, at: now, in: db) {
@@ -61,7 +81,7 @@ struct Supervisor: Sendable {
             let repetition = every > 0 ? (overdue - level.afterWorkingDays) / every : 0
             for recipient in level.recipients {
                 let target = recipient.hasPrefix("bureau-") ? "\(item.bureau)/\(recipient.dropFirst(7))" : recipient
-                let text = "【超期督办·\(level.level)级】案件 \(item.id)《\(item.title)》已超期 \(overdue) 个工作日（截止 \(format(item.deadline))），责任单位：\(bureauName)。请立即办理并说明原因。\(link)"
+                let text = { "【超期督办·\(level.level)级】案件 \(item.id)《\(item.title)》已超期 \(overdue) 个工作日（截止 \(format(item.deadline))），责任单位：\(bureauName)。请立即办理并说明原因。\(link)" }
                 if let notice = try insert(id: "esc:\(item.id):\(stamp):\(level.level):\(repetition):\(target)", kind: .escalation,
                                            topic: "notice.escalation.\(level.level)", recipient: target, caseID: item.id,
                                            bureau: item.bureau, level: level.level,
@@ -86,28 +106,33 @@ struct Supervisor: Sendable {
         return (slot, String(format: "%04d-W%02d", week.yearForWeekOfYear ?? 0, week.weekOfYear ?? 0))
     }
 
-    private func digests(_ cases: [OpenCase], at now: Date, in db: Database) throws -> [Notice] {
-        let (slot, week) = digestSlot(weekOf: now)
-        guard now >= slot else { return [] }
+    /// At most this many cases are listed in one bureau's digest; the counts always cover them all.
+    static let digestLines = 100
+
+    private func digests(_ cases: [OpenCase], slot: Date, week: String, at now: Date, in db: Database) throws -> [Notice] {
         var created: [Notice] = []
         let byBureau = Dictionary(grouping: cases, by: \.bureau)
         var rollUp: [String] = []
         for bureau in byBureau.keys.sorted() {
             let open = byBureau[bureau]!
+            // Cases come ordered by deadline, so the earliest, most overdue, come first.
             let overdue = open.filter { $0.deadline <= slot }
-                .sorted { calendar.workingDays(from: $0.deadline, to: slot) > calendar.workingDays(from: $1.deadline, to: slot) }
             let dueSoon = open.filter { $0.deadline > slot && calendar.subtracting(workingDays: policy.dueSoonWorkingDays, from: $0.deadline) <= slot }
             let rest = open.filter { $0.deadline > slot }.filter { c in !dueSoon.contains { $0.id == c.id } }
             let name = open.first?.bureauName ?? bureau
             var lines = ["【每周督办】\(name) \(week)：在办 \(open.count) 件，超期 \(overdue.count) 件，即将到期 \(dueSoon.count) 件。"]
-            for (index, item) in (overdue + dueSoon + rest).enumerated() {
+            let listed = overdue + dueSoon + rest
+            for (index, item) in listed.prefix(Self.digestLines).enumerated() {
                 let state = item.deadline <= slot ? "超期 \(calendar.workingDays(from: item.deadline, to: slot)) 个工作日"
                     : "截止 \(format(item.deadline))"
                 lines.append("\(index + 1). \(item.id)《\(item.title)》\(state) \(publicURL)/cases/\(item.id)")
             }
+            if listed.count > Self.digestLines {
+                lines.append("……另有 \(listed.count - Self.digestLines) 件，见 \(publicURL)/cases?bureau=\(bureau)")
+            }
             if let notice = try insert(id: "digest:\(bureau)/contact:\(week)", kind: .digest, topic: "notice.digest.\(bureau)",
                                        recipient: "\(bureau)/contact", caseID: nil, bureau: bureau, level: nil,
-                                       title: "【每周督办】\(name) \(week)", text: lines.joined(separator: "\n"), at: now, in: db) {
+                                       title: "【每周督办】\(name) \(week)", text: { lines.joined(separator: "\n") }, at: now, in: db) {
                 created.append(notice)
             }
             rollUp.append("\(name)：在办 \(open.count) 件，超期 \(overdue.count) 件，未超期 \(open.count - overdue.count) 件")
@@ -117,18 +142,22 @@ struct Supervisor: Sendable {
         let text = (["【每周督办·汇总】\(week)：全区在办 \(total) 件，超期 \(overdueTotal) 件。"] + rollUp).joined(separator: "\n")
         if let notice = try insert(id: "digest:\(leadership):\(week)", kind: .digest, topic: "notice.digest.\(leadership)",
                                    recipient: leadership, caseID: nil, bureau: nil, level: nil,
-                                   title: "【每周督办·汇总】\(week)", text: text, at: now, in: db) {
+                                   title: "【每周督办·汇总】\(week)", text: { text }, at: now, in: db) {
             created.append(notice)
         }
         return created
     }
 
+    /// Stores the notice unless one with its id exists; the text is written only for a new one (most sweeps find
+    /// nearly every due notice already stored).
     private func insert(id: String, kind: Notice.Kind, topic: String, recipient: String, caseID: String?, bureau: String?,
-                        level: Int?, title: String, text: String, at now: Date, in db: Database) throws -> Notice? {
-        try db.execute(sql: """
+                        level: Int?, title: String, text makeText: () -> String, at now: Date, in db: Database) throws -> Notice? {
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM notice WHERE id = ?"), arguments: [id]) == true { return nil }
+        let text = makeText()
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, kind.rawValue, topic, recipient, caseID, bureau, level, title, text, now.timeIntervalSince1970])
+            """).execute(arguments: [id, kind.rawValue, topic, recipient, caseID, bureau, level, title, text, now.timeIntervalSince1970])
         guard db.changesCount > 0 else { return nil }
         return Notice(id: id, seq: db.lastInsertedRowID, kind: kind, topic: topic, recipient: recipient, caseId: caseID,
                       bureau: bureau, level: level, title: title, text: text, createdAt: now)
