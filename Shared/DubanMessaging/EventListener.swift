@@ -43,11 +43,7 @@ public final class EventListener: Service, Sendable {
 
     public func run() async throws {
         let thread = try SocketThread(name: "listener-\(service)") { [self] control in try loop(control) }
-        try await withGracefulShutdownHandler {
-            try await thread.run()
-        } onGracefulShutdown: {
-            thread.requestStop()
-        }
+        try await thread.runUntilShutdown()
     }
 
     private struct Received {
@@ -82,13 +78,8 @@ public final class EventListener: Service, Sendable {
 
         let decoder = DubanJSON.decoder()
         while !control.isStopRequested {
-            var poller = ZMQPoller()
-            poller.add(socket)
-            let wakeItem = poller.add(fileDescriptor: control.wakeFileDescriptor)
-            let monitorItem = poller.add(monitor)
-            try poller.poll(timeoutMilliseconds: 1_000)
-            if poller.isReadable(wakeItem) { control.drainWakeups() }
-            if poller.isReadable(monitorItem) { try logRefusals(monitor) }
+            let poller = try control.wait(for: [socket, monitor], timeoutMilliseconds: 1_000)
+            if poller.isReadable(1) { try logRefusals(monitor) }
 
             var batch: [Received] = []
             while batch.count < maxBatch, let message = try socket.receive(wait: false) {

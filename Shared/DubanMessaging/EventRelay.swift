@@ -53,11 +53,7 @@ public final class EventRelay: Service, Sendable {
         let thread = try SocketThread(name: "relay-\(consumer)") { [self] control in try loop(control) }
         self.thread.withLock { $0 = thread }
         log.onCommit { [weak thread] in thread?.wake() }
-        try await withGracefulShutdownHandler {
-            try await thread.run()
-        } onGracefulShutdown: {
-            thread.requestStop()
-        }
+        try await thread.runUntilShutdown()
     }
 
     // MARK: The owning thread

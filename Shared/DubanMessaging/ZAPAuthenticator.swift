@@ -49,12 +49,7 @@ public final class ZAPAuthenticator: Service, Sendable {
     public func stop() { thread.requestStop() }
 
     public func run() async throws {
-        thread.start()
-        try await withGracefulShutdownHandler {
-            try await thread.run()
-        } onGracefulShutdown: { [thread] in
-            thread.requestStop()
-        }
+        try await thread.runUntilShutdown()
     }
 
     private func loop(_ control: SocketThread.Control) throws {
@@ -70,11 +65,7 @@ public final class ZAPAuthenticator: Service, Sendable {
         for waiter in waiters { waiter.resume() }
 
         while !control.isStopRequested {
-            var poller = ZMQPoller()
-            poller.add(socket)
-            let wakeItem = poller.add(fileDescriptor: control.wakeFileDescriptor)
-            try poller.poll(timeoutMilliseconds: 1_000)
-            if poller.isReadable(wakeItem) { control.drainWakeups() }
+            try control.wait(for: [socket], timeoutMilliseconds: 1_000)
             while let request = try socket.receive(wait: false) {
                 try socket.send(answer(request.frames))
             }

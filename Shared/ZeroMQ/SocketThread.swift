@@ -14,6 +14,18 @@ public final class SocketThread: Sendable {
         public var isStopRequested: Bool { thread.stopRequested.load(ordering: .acquiring) }
         /// Empties the wake pipe; call it when the poll reports the descriptor readable.
         public func drainWakeups() { thread.waker.drain() }
+
+        /// Waits until one of `sockets` has a message, the thread is woken, or the timeout passes, and empties the
+        /// wake pipe. Ask the returned poller which socket is readable: item `i` is `sockets[i]`.
+        @discardableResult
+        public func wait(for sockets: [ZMQSocket], timeoutMilliseconds: Int) throws -> ZMQPoller {
+            var poller = ZMQPoller()
+            for socket in sockets { poller.add(socket) }
+            let wake = poller.add(fileDescriptor: wakeFileDescriptor)
+            try poller.poll(timeoutMilliseconds: timeoutMilliseconds)
+            if poller.isReadable(wake) { drainWakeups() }
+            return poller
+        }
     }
 
     public let name: String

@@ -94,11 +94,7 @@ final class NoticeSubscriber: Sendable {
             try socket.connect(endpoint)
             defer { socket.close() }
             while !control.isStopRequested {
-                var poller = ZMQPoller()
-                poller.add(socket)
-                let wake = poller.add(fileDescriptor: control.wakeFileDescriptor)
-                try poller.poll(timeoutMilliseconds: 500)
-                if poller.isReadable(wake) { control.drainWakeups() }
+                try control.wait(for: [socket], timeoutMilliseconds: 500)
                 while let message = try socket.receive(wait: false) {
                     let json = (try? JSONSerialization.jsonObject(with: message.frames.last ?? Data())) as? [String: Any]
                     sink.append(Heard(topic: message.string(0) ?? "", id: json?["id"] as? String ?? ""))

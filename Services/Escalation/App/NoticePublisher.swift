@@ -32,11 +32,7 @@ final class NoticePublisher: Service, Sendable {
     func wake() { thread.wake() }
 
     func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await thread.run()
-        } onGracefulShutdown: { [thread] in
-            thread.requestStop()
-        }
+        try await thread.runUntilShutdown()
     }
 
     private func loop(_ control: SocketThread.Control) throws {
@@ -61,10 +57,7 @@ final class NoticePublisher: Service, Sendable {
                 }
                 continue
             }
-            var poller = ZMQPoller()
-            let wake = poller.add(fileDescriptor: control.wakeFileDescriptor)
-            try poller.poll(timeoutMilliseconds: 1_000)
-            if poller.isReadable(wake) { control.drainWakeups() }
+            try control.wait(for: [], timeoutMilliseconds: 1_000)
         }
     }
 }

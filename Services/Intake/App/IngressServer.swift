@@ -28,11 +28,7 @@ final class IngressServer: Service, Sendable {
 
     func run() async throws {
         let thread = try SocketThread(name: "ingress") { [self] control in try loop(control) }
-        try await withGracefulShutdownHandler {
-            try await thread.run()
-        } onGracefulShutdown: {
-            thread.requestStop()
-        }
+        try await thread.runUntilShutdown()
     }
 
     private func loop(_ control: SocketThread.Control) throws {
@@ -44,11 +40,7 @@ final class IngressServer: Service, Sendable {
         logger.info("ZeroMQ ingress listening", metadata: ["endpoint": "\(endpoint)"])
         let encoder = DubanJSON.encoder()
         while !control.isStopRequested {
-            var poller = ZMQPoller()
-            poller.add(socket)
-            let wake = poller.add(fileDescriptor: control.wakeFileDescriptor)
-            try poller.poll(timeoutMilliseconds: 1_000)
-            if poller.isReadable(wake) { control.drainWakeups() }
+            try control.wait(for: [socket], timeoutMilliseconds: 1_000)
             while let message = try socket.receive(wait: false) {
                 // [peer, "" (REQ only), key?, body]: the envelope is everything up to and including the delimiter.
                 var frames = message.frames
