@@ -1,123 +1,125 @@
 import Foundation
 import Testing
 
-@Suite(.serialized) struct EndToEndTests {
-    @Test func aSubmittedCaseReachesReportingRoutedWithinTwoSeconds() async throws {
-        let stack = try Stack()
-        try await stack.startAll()
-        defer { stack.stopAll() }
+extension EndToEnd {
+    @Suite(.serialized) struct EndToEndTests {
+        @Test func aSubmittedCaseReachesReportingRoutedWithinTwoSeconds() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
 
-        let (status, created) = try await stack.postCase([
-            "title": "厂区频繁停电", "description": "近一个月厂区已停电三次，请供电部门排查线路。",
-            "channel": "meeting", "enterprise": "某视界有限公司",
-        ])
-        #expect(status == 201)
-        let id = try #require(created["id"] as? String)
+            let (status, created) = try await stack.postCase([
+                "title": "厂区频繁停电", "description": "近一个月厂区已停电三次，请供电部门排查线路。",
+                "channel": "meeting", "enterprise": "某视界有限公司",
+            ])
+            #expect(status == 201)
+            let id = try #require(created["id"] as? String)
 
-        let started = Date()
-        var view: [String: Any] = [:]
-        while Date().timeIntervalSince(started) < 2 {
-            let (code, json) = try await stack.getJSON("reporting", "/v1/cases/\(id)")
-            if code == 200, json["bureau"] != nil, (json["timeline"] as? [Any])?.count == 3 { view = json; break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(view["status"] as? String == "assigned")
-        #expect(view["bureau"] as? String == "power-supply")
-        #expect(view["category"] as? String == "power")
-        #expect(view["deadline"] is String)
-        let types = (view["timeline"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
-        #expect(types == ["case.submitted", "case.routed", "case.deadline_tracked"])
-
-        let (_, stats) = try await stack.getJSON("reporting", "/v1/stats")
-        #expect(((stats["byBureau"] as? [String: Any])?["power-supply"] as? [String: Any])?["collected"] as? Int == 1)
-        #expect((stats["byStatus"] as? [String: Int])?["assigned"] == 1)
-
-        let (_, health) = try await stack.getJSON("intake", "/health")
-        #expect(health["status"] as? String == "ok")
-        #expect((health["links"] as? [Any])?.count == 3)
-    }
-
-    @Test func badInputGetsAStableErrorCode() async throws {
-        let stack = try Stack()
-        try await stack.start("intake")
-        defer { stack.stopAll() }
-        let (status, body) = try await stack.postCase(["title": "", "description": "x"])
-        #expect(status == 400)
-        #expect((body["error"] as? [String: Any])?["code"] as? String == "title_required")
-        let (unknownStatus, unknown) = try await stack.postCase(["title": "t", "description": "d", "priority": 1])
-        #expect(unknownStatus == 400)
-        #expect((unknown["error"] as? [String: Any])?["code"] as? String == "unknown_field")
-        let (missing, _) = try await stack.getJSON("intake", "/v1/cases/none")
-        #expect(missing == 404)
-    }
-
-    @Test func aRetriedSubmissionWithTheSameIdempotencyKeyReturnsTheSameCase() async throws {
-        let stack = try Stack()
-        try await stack.start("intake")
-        defer { stack.stopAll() }
-        let body: [String: Any] = ["title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "hotline"]
-        let first = try await stack.postCase(body, idempotencyKey: "hotline-20261127-0042")
-        let retry = try await stack.postCase(body, idempotencyKey: "hotline-20261127-0042")
-        #expect(first.status == 201 && retry.status == 201)
-        #expect(first.json["id"] as? String != nil)
-        #expect(retry.json["id"] as? String == first.json["id"] as? String)
-        let other = try await stack.postCase(["title": "另一件事", "description": "d"], idempotencyKey: "hotline-20261127-0042")
-        #expect(other.status == 422)
-        #expect((other.json["error"] as? [String: Any])?["code"] as? String == "idempotency_key_reused")
-        let (_, health) = try await stack.getJSON("intake", "/health")
-        #expect((health["details"] as? [String: String])?["cases"] == "1", "one case, however often it was sent")
-    }
-
-    /// While thousands of cases stream in, every service in turn is SIGKILLed and restarted, twice. Every accepted
-    /// case ends up in reporting exactly once, routed, with its three events. The test counts every case.
-    @Test func nothingAcceptedIsLostOrDoubledWhenServicesAreKilled() async throws {
-        let stack = try Stack()
-        try await stack.startAll()
-        defer { stack.stopAll() }
-        let target = 2_400
-        let feeder = Feeder()
-        let stream = Task { await feeder.stream(to: stack, until: target) }
-
-        for victim in ["routing", "reporting", "escalation", "intake", "routing", "reporting", "escalation", "intake"] {
-            try await Task.sleep(for: .milliseconds(400))
-            stack.kill9(victim)
-            try await Task.sleep(for: .milliseconds(150))
-            try await stack.start(victim)
-        }
-        await stream.value
-        let accepted = await feeder.accepted
-        #expect(accepted.count >= target)
-        #expect(Set(accepted).count == accepted.count, "intake never hands out an id twice")
-
-        // Intake's own count is the truth: a case committed just before a SIGKILL is stored though its client never
-        // heard the 201.
-        let (_, intakeHealth) = try await stack.getJSON("intake", "/health")
-        let stored = try #require(((intakeHealth["details"] as? [String: String])?["cases"]).flatMap { Int($0) })
-        #expect(stored >= accepted.count)
-        let deadline = Date().addingTimeInterval(90)
-        var total = 0, assigned = 0
-        while Date() < deadline {
-            let (_, stats) = try await stack.getJSON("reporting", "/v1/stats")
-            total = stats["total"] as? Int ?? 0
-            assigned = (stats["byStatus"] as? [String: Int])?["assigned"] ?? 0
-            if total == stored && assigned == stored { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(total == stored, "reporting holds exactly the cases intake stored")
-        #expect(assigned == stored, "every one of them routed")
-        var wrong: [String] = []
-        for id in accepted {
-            let (status, view) = try await stack.getJSON("reporting", "/v1/cases/\(id)")
-            let types = (view["timeline"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
-            if status != 200 || view["bureau"] == nil || view["deadline"] == nil
-                || types != ["case.submitted", "case.routed", "case.deadline_tracked"] {
-                wrong.append("\(id): \(status) \(types)")
+            let started = Date()
+            var view: [String: Any] = [:]
+            while Date().timeIntervalSince(started) < 2 {
+                let (code, json) = try await stack.getJSON("reporting", "/v1/cases/\(id)")
+                if code == 200, json["bureau"] != nil, (json["timeline"] as? [Any])?.count == 3 { view = json; break }
+                try await Task.sleep(for: .milliseconds(20))
             }
+            #expect(view["status"] as? String == "assigned")
+            #expect(view["bureau"] as? String == "power-supply")
+            #expect(view["category"] as? String == "power")
+            #expect(view["deadline"] is String)
+            let types = (view["timeline"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
+            #expect(types == ["case.submitted", "case.routed", "case.deadline_tracked"])
+
+            let (_, stats) = try await stack.getJSON("reporting", "/v1/stats")
+            #expect(((stats["byBureau"] as? [String: Any])?["power-supply"] as? [String: Any])?["collected"] as? Int == 1)
+            #expect((stats["byStatus"] as? [String: Int])?["assigned"] == 1)
+
+            let (_, health) = try await stack.getJSON("intake", "/health")
+            #expect(health["status"] as? String == "ok")
+            #expect((health["links"] as? [Any])?.count == 3)
         }
-        #expect(wrong.isEmpty, "cases not exactly once: \(wrong.count), e.g. \(wrong.prefix(5))")
-        for service in Stack.services {
-            let (_, health) = try await stack.getJSON(service, "/health")
-            #expect(health["deadLetters"] as? Int == 0, "\(service) has dead letters")
+
+        @Test func badInputGetsAStableErrorCode() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let (status, body) = try await stack.postCase(["title": "", "description": "x"])
+            #expect(status == 400)
+            #expect((body["error"] as? [String: Any])?["code"] as? String == "title_required")
+            let (unknownStatus, unknown) = try await stack.postCase(["title": "t", "description": "d", "priority": 1])
+            #expect(unknownStatus == 400)
+            #expect((unknown["error"] as? [String: Any])?["code"] as? String == "unknown_field")
+            let (missing, _) = try await stack.getJSON("intake", "/v1/cases/none")
+            #expect(missing == 404)
+        }
+
+        @Test func aRetriedSubmissionWithTheSameIdempotencyKeyReturnsTheSameCase() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let body: [String: Any] = ["title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "hotline"]
+            let first = try await stack.postCase(body, idempotencyKey: "hotline-20261127-0042")
+            let retry = try await stack.postCase(body, idempotencyKey: "hotline-20261127-0042")
+            #expect(first.status == 201 && retry.status == 201)
+            #expect(first.json["id"] as? String != nil)
+            #expect(retry.json["id"] as? String == first.json["id"] as? String)
+            let other = try await stack.postCase(["title": "另一件事", "description": "d"], idempotencyKey: "hotline-20261127-0042")
+            #expect(other.status == 422)
+            #expect((other.json["error"] as? [String: Any])?["code"] as? String == "idempotency_key_reused")
+            let (_, health) = try await stack.getJSON("intake", "/health")
+            #expect((health["details"] as? [String: String])?["cases"] == "1", "one case, however often it was sent")
+        }
+
+        /// While thousands of cases stream in, every service in turn is SIGKILLed and restarted, twice. Every accepted
+        /// case ends up in reporting exactly once, routed, with its three events. The test counts every case.
+        @Test func nothingAcceptedIsLostOrDoubledWhenServicesAreKilled() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let target = 2_400
+            let feeder = Feeder()
+            let stream = Task { await feeder.stream(to: stack, until: target) }
+
+            for victim in ["routing", "reporting", "escalation", "intake", "routing", "reporting", "escalation", "intake"] {
+                try await Task.sleep(for: .milliseconds(400))
+                stack.kill9(victim)
+                try await Task.sleep(for: .milliseconds(150))
+                try await stack.start(victim)
+            }
+            await stream.value
+            let accepted = await feeder.accepted
+            #expect(accepted.count >= target)
+            #expect(Set(accepted).count == accepted.count, "intake never hands out an id twice")
+
+            // Intake's own count is the truth: a case committed just before a SIGKILL is stored though its client never
+            // heard the 201.
+            let (_, intakeHealth) = try await stack.getJSON("intake", "/health")
+            let stored = try #require(((intakeHealth["details"] as? [String: String])?["cases"]).flatMap { Int($0) })
+            #expect(stored >= accepted.count)
+            let deadline = Date().addingTimeInterval(90)
+            var total = 0, assigned = 0
+            while Date() < deadline {
+                let (_, stats) = try await stack.getJSON("reporting", "/v1/stats")
+                total = stats["total"] as? Int ?? 0
+                assigned = (stats["byStatus"] as? [String: Int])?["assigned"] ?? 0
+                if total == stored && assigned == stored { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(total == stored, "reporting holds exactly the cases intake stored")
+            #expect(assigned == stored, "every one of them routed")
+            var wrong: [String] = []
+            for id in accepted {
+                let (status, view) = try await stack.getJSON("reporting", "/v1/cases/\(id)")
+                let types = (view["timeline"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
+                if status != 200 || view["bureau"] == nil || view["deadline"] == nil
+                    || types != ["case.submitted", "case.routed", "case.deadline_tracked"] {
+                    wrong.append("\(id): \(status) \(types)")
+                }
+            }
+            #expect(wrong.isEmpty, "cases not exactly once: \(wrong.count), e.g. \(wrong.prefix(5))")
+            for service in Stack.services {
+                let (_, health) = try await stack.getJSON(service, "/health")
+                #expect(health["deadLetters"] as? Int == 0, "\(service) has dead letters")
+            }
         }
     }
 }

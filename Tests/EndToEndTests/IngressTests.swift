@@ -1,60 +1,62 @@
 import Foundation
 import Testing
 
-/// The ZeroMQ ingress, driven by the documented Python example client (pyzmq), against a real intake.
-@Suite(.serialized) struct IngressTests {
-    /// Debian's python3 has python3-zmq; a python3 earlier on PATH may not.
-    static func pythonWithZMQ() -> String? {
-        for candidate in ["/usr/bin/python3", "/usr/local/bin/python3", "python3"] {
+extension EndToEnd {
+    /// The ZeroMQ ingress, driven by the documented Python example client (pyzmq), against a real intake.
+    @Suite(.serialized) struct IngressTests {
+        /// Debian's python3 has python3-zmq; a python3 earlier on PATH may not.
+        static func pythonWithZMQ() -> String? {
+            for candidate in ["/usr/bin/python3", "/usr/local/bin/python3", "python3"] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = [candidate, "-c", "import zmq"]
+                process.standardError = FileHandle.nullDevice
+                guard (try? process.run()) != nil else { continue }
+                process.waitUntilExit()
+                if process.terminationStatus == 0 { return candidate }
+            }
+            return nil
+        }
+
+        @Test func theExampleClientSubmitsCasesAndGetsIdsOnlyAfterTheyAreStored() async throws {
+            guard let python = Self.pythonWithZMQ() else {
+                Issue.record("pyzmq is missing: apt-get install python3-zmq (scripts/ensure-deps.sh does it)")
+                return
+            }
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let input = stack.directory + "/cases.jsonl"
+            let lines = [
+                #"{"ref": "M-01", "title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "meeting"}"#,
+                #"{"ref": "M-02", "title": "", "description": "标题为空"}"#,
+                #"{"ref": "M-01", "title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "meeting"}"#,
+                #"{"ref": "M-03", "title": "招工难", "description": "普工招不到人", "location": {"latitude": 95, "longitude": 1}}"#,
+            ]
+            try lines.joined(separator: "\n").appending("\n").write(toFile: input, atomically: true, encoding: .utf8)
+
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [candidate, "-c", "import zmq"]
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { continue }
+            process.arguments = [python, stack.repository + "/docs/examples/ingress_client.py", "tcp://127.0.0.1:\(stack.ingressPort)", input]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            if process.terminationStatus == 0 { return candidate }
+            let rows = text.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+            #expect(process.terminationStatus == 1, "the client reports that some cases were refused")
+            #expect(rows.count == 4)
+            let first = try #require(rows.first)
+            #expect(first[0] == "M-01" && first[1].hasPrefix("DB-") && first[2] == "submitted")
+            #expect(rows[1] == ["M-02", "error", "title_required", "title must not be empty"])
+            #expect(rows[2][1] == first[1], "the same idempotency key returns the same case")
+            #expect(rows[3][1] == "error" && rows[3][2] == "invalid_coordinates")
+
+            // Accepted means stored, and on its way: it reaches reporting routed.
+            let view = try await stack.waitForCase(first[1]) { $0["bureau"] != nil }
+            #expect(view["bureau"] as? String == "power-supply")
+            let (_, health) = try await stack.getJSON("intake", "/health")
+            #expect((health["details"] as? [String: String])?["cases"] == "1")
         }
-        return nil
-    }
-
-    @Test func theExampleClientSubmitsCasesAndGetsIdsOnlyAfterTheyAreStored() async throws {
-        guard let python = Self.pythonWithZMQ() else {
-            Issue.record("pyzmq is missing: apt-get install python3-zmq (scripts/ensure-deps.sh does it)")
-            return
-        }
-        let stack = try Stack()
-        try await stack.startAll()
-        defer { stack.stopAll() }
-        let input = stack.directory + "/cases.jsonl"
-        let lines = [
-            #"{"ref": "M-01", "title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "meeting"}"#,
-            #"{"ref": "M-02", "title": "", "description": "标题为空"}"#,
-            #"{"ref": "M-01", "title": "厂区频繁停电", "description": "近一个月停电三次", "channel": "meeting"}"#,
-            #"{"ref": "M-03", "title": "招工难", "description": "普工招不到人", "location": {"latitude": 95, "longitude": 1}}"#,
-        ]
-        try lines.joined(separator: "\n").appending("\n").write(toFile: input, atomically: true, encoding: .utf8)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, stack.repository + "/docs/examples/ingress_client.py", "tcp://127.0.0.1:\(stack.ingressPort)", input]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let rows = text.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
-        #expect(process.terminationStatus == 1, "the client reports that some cases were refused")
-        #expect(rows.count == 4)
-        let first = try #require(rows.first)
-        #expect(first[0] == "M-01" && first[1].hasPrefix("DB-") && first[2] == "submitted")
-        #expect(rows[1] == ["M-02", "error", "title_required", "title must not be empty"])
-        #expect(rows[2][1] == first[1], "the same idempotency key returns the same case")
-        #expect(rows[3][1] == "error" && rows[3][2] == "invalid_coordinates")
-
-        // Accepted means stored, and on its way: it reaches reporting routed.
-        let view = try await stack.waitForCase(first[1]) { $0["bureau"] != nil }
-        #expect(view["bureau"] as? String == "power-supply")
-        let (_, health) = try await stack.getJSON("intake", "/health")
-        #expect((health["details"] as? [String: String])?["cases"] == "1")
     }
 }

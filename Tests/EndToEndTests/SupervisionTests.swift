@@ -3,76 +3,79 @@ import Synchronization
 import Testing
 import ZeroMQ
 
-/// Escalation as a real process on a hand-moved clock: notices go out once, survive SIGKILL without repeating, and
-/// reach a ZeroMQ subscriber, which catches up over HTTP after being away.
-@Suite(.serialized) struct SupervisionTests {
-    static func iso(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "T") + ":00+08:00" }
+extension EndToEnd {
+    /// Escalation as a real process on a hand-moved clock: notices go out once, survive SIGKILL without repeating, and
+    /// reach a ZeroMQ subscriber, which catches up over HTTP after being away.
+    @Suite(.serialized) struct SupervisionTests {
+        static func iso(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "T") + ":00+08:00" }
 
-    @Test func noticesGoOutOnceAcrossACrashAndReachSubscribers() async throws {
-        let stack = try Stack()
-        stack.extraArguments["escalation"] = ["--testing-time-control", "--escalation-sweep-seconds", "3600"]
-        try await stack.startAll()
-        defer { stack.stopAll() }
+        @Test func noticesGoOutOnceAcrossACrashAndReachSubscribers() async throws {
+            let stack = try Stack()
+            stack.extraArguments["escalation"] = ["--testing-time-control", "--escalation-sweep-seconds", "3600"]
+            try await stack.startAll()
+            defer { stack.stopAll() }
 
-        let subscriber = try NoticeSubscriber(endpoint: "tcp://127.0.0.1:\(stack.noticePort)", topics: ["notice."])
-        defer { subscriber.stop() }
+            let subscriber = try NoticeSubscriber(endpoint: "tcp://127.0.0.1:\(stack.noticePort)", topics: ["notice."])
+            defer { subscriber.stop() }
 
-        let (_, created) = try await stack.postCase(["title": "招工难", "description": "订单增加但一线普工招不到人"])
-        let id = try #require(created["id"] as? String)
-        let routed = try await stack.waitForCase(id) { $0["deadline"] != nil && ($0["timeline"] as? [Any])?.count == 3 }
-        let deadline = try #require(routed["deadline"] as? String)
-        let deadlineDate = try Date(deadline, strategy: .iso8601)
+            let (_, created) = try await stack.postCase(["title": "招工难", "description": "订单增加但一线普工招不到人"])
+            let id = try #require(created["id"] as? String)
+            let routed = try await stack.waitForCase(id) { $0["deadline"] != nil && ($0["timeline"] as? [Any])?.count == 3 }
+            let deadline = try #require(routed["deadline"] as? String)
+            let deadlineDate = try Date(deadline, strategy: .iso8601)
 
-        // Move escalation's clock to 3 working days after the deadline (and past a Monday slot).
-        var target = deadlineDate
-        var workingDays = 0
-        while workingDays < 3 {
-            target += 86_400
-            let weekday = Calendar(identifier: .gregorian).component(.weekday, from: target)
-            if weekday != 1 && weekday != 7 { workingDays += 1 }
+            // Move escalation's clock to 3 working days after the deadline (and past a Monday slot).
+            var target = deadlineDate
+            var workingDays = 0
+            while workingDays < 3 {
+                target += 86_400
+                let weekday = Calendar(identifier: .gregorian).component(.weekday, from: target)
+                if weekday != 1 && weekday != 7 { workingDays += 1 }
+            }
+            let (status, body) = try await stack.postJSON("escalation", "/test/time", ["now": target.ISO8601Format()])
+            #expect(status == 200)
+            let first = (body as? [[String: Any]]) ?? []
+            let kinds = Set(first.compactMap { $0["kind"] as? String })
+            #expect(kinds.contains("escalation"))
+            #expect(first.contains { $0["recipient"] as? String == "hrss/head" && $0["level"] as? Int == 2 })
+
+            // The live subscriber hears each notice under its topic (publishing follows the commit on its own thread).
+            let firstIDs = first.compactMap { $0["id"] as? String }
+            let heard = try await subscriber.waitFor(count: firstIDs.count)
+            #expect(Set(firstIDs).isSubset(of: Set(heard.map(\.id))))
+            #expect(heard.allSatisfy { $0.topic.hasPrefix("notice.") })
+            #expect(heard.contains { $0.topic == "notice.escalation.2" })
+
+            // SIGKILL mid-week, restart, and sweep the same moment again: nothing is produced twice.
+            stack.kill9("escalation")
+            try await stack.start("escalation")
+            let (_, again) = try await stack.postJSON("escalation", "/test/time", ["now": target.ISO8601Format()])
+            #expect((again as? [Any])?.isEmpty == true, "a restarted sweep at the same moment adds nothing")
+            let all = try await stack.getArray("escalation", "/v1/notices?after=0")
+            let allIDs = all.compactMap { $0["id"] as? String }
+            #expect(Set(allIDs).count == allIDs.count, "every notice is stored once")
+            // The restarted process swept once at its own start-up time too (its clock restarts from the real time), which
+            // may add that week's lists; everything from before the crash is there exactly once.
+            #expect(Set(firstIDs).isSubset(of: Set(allIDs)))
+            let text = try #require(all.first { $0["level"] as? Int == 2 }?["text"] as? String)
+            #expect(text.contains(id) && text.contains("人力资源和社会保障局") && text.contains("http://duban.test/cases/\(id)"))
+
+            // PUB is live only: what a subscriber missed while the publisher restarted, it catches up on over HTTP.
+
+            // A subscriber that was away catches up from its last position.
+            let last = try #require(all.first?["seq"] as? Int)
+            let rest = try await stack.getArray("escalation", "/v1/notices?after=\(last)")
+            #expect(rest.count == all.count - 1)
         }
-        let (status, body) = try await stack.postJSON("escalation", "/test/time", ["now": target.ISO8601Format()])
-        #expect(status == 200)
-        let first = (body as? [[String: Any]]) ?? []
-        let kinds = Set(first.compactMap { $0["kind"] as? String })
-        #expect(kinds.contains("escalation"))
-        #expect(first.contains { $0["recipient"] as? String == "hrss/head" && $0["level"] as? Int == 2 })
 
-        // SIGKILL mid-week, restart, and sweep the same moment again: nothing is produced twice.
-        stack.kill9("escalation")
-        try await stack.start("escalation")
-        let (_, again) = try await stack.postJSON("escalation", "/test/time", ["now": target.ISO8601Format()])
-        #expect((again as? [Any])?.isEmpty == true, "a restarted sweep at the same moment adds nothing")
-        let all = try await stack.getArray("escalation", "/v1/notices?after=0")
-        let allIDs = all.compactMap { $0["id"] as? String }
-        let firstIDs = first.compactMap { $0["id"] as? String }
-        #expect(Set(allIDs).count == allIDs.count, "every notice is stored once")
-        // The restarted process swept once at its own start-up time too (its clock restarts from the real time), which
-        // may add that week's lists; everything from before the crash is there exactly once.
-        #expect(Set(firstIDs).isSubset(of: Set(allIDs)))
-        let text = try #require(all.first { $0["level"] as? Int == 2 }?["text"] as? String)
-        #expect(text.contains(id) && text.contains("人力资源和社会保障局") && text.contains("http://duban.test/cases/\(id)"))
-
-        // The live subscriber heard every notice published while it was connected, under its topic. (PUB is live
-        // only: what it missed while the publisher restarted, it catches up on below.)
-        let heard = try await subscriber.waitFor(count: firstIDs.count)
-        #expect(Set(firstIDs).isSubset(of: Set(heard.map(\.id))))
-        #expect(heard.allSatisfy { $0.topic.hasPrefix("notice.") })
-        #expect(heard.contains { $0.topic == "notice.escalation.2" })
-
-        // A subscriber that was away catches up from its last position.
-        let last = try #require(all.first?["seq"] as? Int)
-        let rest = try await stack.getArray("escalation", "/v1/notices?after=\(last)")
-        #expect(rest.count == all.count - 1)
-    }
-
-    @Test func timeControlIsRefusedUnlessEnabled() async throws {
-        let stack = try Stack()
-        try await stack.start("escalation")
-        defer { stack.stopAll() }
-        let (status, body) = try await stack.postJSON("escalation", "/test/time", ["now": "2030-01-01T00:00:00Z"])
-        #expect(status == 403)
-        #expect(((body as? [String: Any])?["error"] as? [String: Any])?["code"] as? String == "time_control_disabled")
+        @Test func timeControlIsRefusedUnlessEnabled() async throws {
+            let stack = try Stack()
+            try await stack.start("escalation")
+            defer { stack.stopAll() }
+            let (status, body) = try await stack.postJSON("escalation", "/test/time", ["now": "2030-01-01T00:00:00Z"])
+            #expect(status == 403)
+            #expect(((body as? [String: Any])?["error"] as? [String: Any])?["code"] as? String == "time_control_disabled")
+        }
     }
 }
 
