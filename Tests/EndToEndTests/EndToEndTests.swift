@@ -52,6 +52,19 @@ extension EndToEnd {
             #expect(missing == 404)
         }
 
+        @Test func intakeDescribesItsAPIInOpenAPI() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let (status, document) = try await stack.getJSON("intake", "/openapi.json")
+            #expect(status == 200)
+            #expect(document["openapi"] as? String == "3.0.3")
+            let paths = (document["paths"] as? [String: Any])?.keys.sorted()
+            #expect(paths == ["/health", "/v1/cases", "/v1/cases/{id}/updates"])
+            let actions = (((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["CaseUpdate"] as? [String: Any])?["properties"] as? [String: Any])?["action"] as? [String: Any])?["enum"] as? [String]
+            #expect(actions?.count == 11, "every update action the API takes is described")
+        }
+
         @Test func aRetriedSubmissionWithTheSameIdempotencyKeyReturnsTheSameCase() async throws {
             let stack = try Stack()
             try await stack.start("intake")

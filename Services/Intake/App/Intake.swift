@@ -64,6 +64,10 @@ public enum Intake: DubanService {
         let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
                                     store: store, context: context.zmq, logger: context.logger)
         return ServiceParts(routes: { router in
+            router.get("/openapi.json") { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            }
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
                 let body = try await jsonBody(request)
                 let draft = try CaseSubmission.parse(body)
