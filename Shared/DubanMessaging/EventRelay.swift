@@ -30,7 +30,6 @@ public final class EventRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let acked = Atomic<Int64>(-1)
-    private let thread: Mutex<SocketThread?> = Mutex(nil)
 
     public init(log: EventLog, consumer: String, endpoint: String, database: DatabasePool, context: ZMQContext,
                 security: LinkSecurity, options: Options = Options(), logger: Logger) {
@@ -51,7 +50,6 @@ public final class EventRelay: Service, Sendable {
 
     public func run() async throws {
         let thread = try SocketThread(name: "relay-\(consumer)") { [self] control in try loop(control) }
-        self.thread.withLock { $0 = thread }
         log.onCommit { [weak thread] in thread?.wake() }
         try await thread.runUntilShutdown()
     }

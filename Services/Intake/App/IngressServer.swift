@@ -3,7 +3,6 @@ import DubanRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 import ZeroMQ
 
 /// Intake's ZeroMQ front door, for systems that would rather not speak HTTP (docs/INGRESS.md).
@@ -17,7 +16,6 @@ final class IngressServer: Service, Sendable {
     private let store: CaseStore
     private let context: ZMQContext
     private let logger: Logger
-    private let thread: Mutex<SocketThread?> = Mutex(nil)
 
     init(endpoint: String, store: CaseStore, context: ZMQContext, logger: Logger) {
         self.endpoint = endpoint
