@@ -23,7 +23,7 @@ cat <<MSG
 Duban is running (logs in var/log/, data in var/):
   intake      http://127.0.0.1:8080   POST /v1/cases, POST /v1/cases/{id}/updates
   routing     http://127.0.0.1:8081   POST /v1/routing/preview
-  escalation  http://127.0.0.1:8082   GET /v1/notices   (ZeroMQ PUB tcp://127.0.0.1:5580)
+  escalation  http://127.0.0.1:8082   GET /v1/notices   (ZeroMQ PUB tcp://127.0.0.1:5580, replay tcp://127.0.0.1:5581)
   reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/cases, GET /v1/stats
 Try: make demo     Stop: Ctrl-C
 MSG

@@ -20,6 +20,8 @@ public enum ZMQSocketOption: Sendable {
     case unsubscribe(Data)
     case reconnectInterval(milliseconds: Int32)
     case handshakeInterval(milliseconds: Int32)
+    /// A blocking receive gives up after this long with `EAGAIN` (-1: wait forever).
+    case receiveTimeout(milliseconds: Int32)
     /// CURVE server: this socket's secret key (40 characters of Z85).
     case curveServer(secretKey: String)
     /// CURVE client: the server's public key and this socket's own key pair.
@@ -48,6 +50,7 @@ extension ZMQSocket {
         case .unsubscribe(let prefix): try setBytes(ZMQ_UNSUBSCRIBE, prefix, "ZMQ_UNSUBSCRIBE")
         case .reconnectInterval(let value): try setInt(ZMQ_RECONNECT_IVL, value, "ZMQ_RECONNECT_IVL")
         case .handshakeInterval(let value): try setInt(ZMQ_HANDSHAKE_IVL, value, "ZMQ_HANDSHAKE_IVL")
+        case .receiveTimeout(let value): try setInt(ZMQ_RCVTIMEO, value, "ZMQ_RCVTIMEO")
         case .curveServer(let secretKey):
             try setInt(ZMQ_CURVE_SERVER, 1, "ZMQ_CURVE_SERVER")
             try setKey(ZMQ_CURVE_SECRETKEY, secretKey, "ZMQ_CURVE_SECRETKEY")

@@ -11,7 +11,7 @@ import Yams
     /// Every environment variable the services read (ServiceSettings and the services' own keys).
     static let knownVariables: Set<String> = Set([
         "HTTP_HOST", "HTTP_PORT", "DATA_DIR", "EVENTS_BIND", "KEYS_DIR", "SECURITY_PLAINTEXT", "LOG_LEVEL", "PUBLIC_URL",
-        "ROUTING_CONFIG_DIR", "INTAKE_MAX_BODY_BYTES", "NOTICES_BIND", "INGRESS_BIND", "ESCALATION_CONFIG_DIR", "ESCALATION_SWEEP_SECONDS",
+        "ROUTING_CONFIG_DIR", "INTAKE_MAX_BODY_BYTES", "NOTICES_BIND", "NOTICES_REPLAY_BIND", "INGRESS_BIND", "ESCALATION_CONFIG_DIR", "ESCALATION_SWEEP_SECONDS",
     ]).union(ServiceDescriptor.all.map { "PEERS_\($0.name.uppercased())_ENDPOINT" })
 
     static func compose() throws -> [String: Any] {

@@ -15,6 +15,7 @@ final class Stack: @unchecked Sendable {
     var httpPorts: [String: Int] = [:]
     var eventPorts: [String: Int] = [:]
     let noticePort: Int
+    let noticeReplayPort: Int
     let ingressPort: Int
     /// Extra flags per service, e.g. `--testing-time-control` for escalation.
     var extraArguments: [String: [String]] = [:]
@@ -29,6 +30,7 @@ final class Stack: @unchecked Sendable {
         for service in Self.services { httpPorts[service] = try LoopbackPort.free() }
         for service in Self.services { eventPorts[service] = try LoopbackPort.free() }
         noticePort = try LoopbackPort.free()
+        noticeReplayPort = try LoopbackPort.free()
         ingressPort = try LoopbackPort.free()
         try run(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"])
     }
@@ -47,7 +49,8 @@ final class Stack: @unchecked Sendable {
                          "--keys-dir", directory + "/keys", "--routing-config-dir", repository + "/deploy/config",
                          "--log-level", "warning"]
         if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
-        arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)", "--public-url", "http://duban.test",
+        arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)",
+                      "--notices-replay-bind", "tcp://127.0.0.1:\(noticeReplayPort)", "--public-url", "http://duban.test",
                       "--ingress-bind", "tcp://127.0.0.1:\(ingressPort)"]
         arguments += extraArguments[service] ?? []
         for (peer, port) in eventPorts where peer != service {

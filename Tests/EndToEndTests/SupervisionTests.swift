@@ -5,7 +5,7 @@ import ZeroMQ
 
 extension EndToEnd {
     /// Escalation as a real process on a hand-moved clock: notices go out once, survive SIGKILL without repeating, and
-    /// reach a ZeroMQ subscriber, which catches up over HTTP after being away.
+    /// reach a ZeroMQ subscriber, which catches up over ZeroMQ after being away.
     @Suite(.serialized) struct SupervisionTests {
         static func iso(_ text: String) -> String { text.replacingOccurrences(of: " ", with: "T") + ":00+08:00" }
 
@@ -60,12 +60,50 @@ extension EndToEnd {
             let text = try #require(all.first { $0["level"] as? Int == 2 }?["text"] as? String)
             #expect(text.contains(id) && text.contains("人力资源和社会保障局") && text.contains("http://duban.test/cases/\(id)"))
 
-            // PUB is live only: what a subscriber missed while the publisher restarted, it catches up on over HTTP.
+            // PUB is live only: a subscriber that was away catches up over ZeroMQ from its last position, here the
+            // documented example (pyzmq) with a fresh position file, then from the first notice's seq.
+            let python = try #require(IngressTests.pythonWithZMQ(), "pyzmq is missing: apt-get install python3-zmq")
+            let positionFile = stack.directory + "/position.txt"
+            let caughtUp = try catchUp(python: python, stack: stack, positionFile: positionFile)
+            #expect(caughtUp.map(\.id) == allIDs, "every stored notice, in seq order, once")
+            #expect(try String(contentsOfFile: positionFile, encoding: .utf8) == String(caughtUp.last?.seq ?? -1))
+            #expect(try catchUp(python: python, stack: stack, positionFile: positionFile).isEmpty, "nothing new")
+            let firstSeq = try #require(all.first?["seq"] as? Int)
+            try String(firstSeq).write(toFile: positionFile, atomically: true, encoding: .utf8)
+            #expect(try catchUp(python: python, stack: stack, positionFile: positionFile).map(\.id) == Array(allIDs.dropFirst()))
 
-            // A subscriber that was away catches up from its last position.
-            let last = try #require(all.first?["seq"] as? Int)
-            let rest = try await stack.getArray("escalation", "/v1/notices?after=\(last)")
-            #expect(rest.count == all.count - 1)
+            // A malformed request gets a stable error code, not silence.
+            let reply = try replayRequest(stack: stack, ["duban-notices/1", "FETCH", "-3"])
+            #expect(reply.dropFirst().prefix(2) == ["ERROR", "invalid_position"])
+        }
+
+        struct Caught: Decodable { var seq: Int; var id: String; var topic: String }
+
+        func catchUp(python: String, stack: Stack, positionFile: String) throws -> [Caught] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [python, stack.repository + "/docs/examples/notice_subscriber.py",
+                                 "tcp://127.0.0.1:\(stack.noticePort)", "tcp://127.0.0.1:\(stack.noticeReplayPort)",
+                                 positionFile, "--catch-up-only"]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Caught.self, from: Data($0)) }
+        }
+
+        func replayRequest(stack: Stack, _ frames: [String]) throws -> [String] {
+            let context = try ZMQContext()
+            let dealer = try ZMQSocket(context, type: .dealer)
+            defer { dealer.close() }
+            try dealer.set(.linger(milliseconds: 0))
+            try dealer.set(.receiveTimeout(milliseconds: 5_000))
+            try dealer.connect("tcp://127.0.0.1:\(stack.noticeReplayPort)")
+            try dealer.send(frames)
+            let message = try #require(try dealer.receive())
+            return message.frames.map { String(decoding: $0, as: UTF8.self) }
         }
 
         @Test func timeControlIsRefusedUnlessEnabled() async throws {

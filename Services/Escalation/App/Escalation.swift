@@ -55,6 +55,21 @@ public enum Escalation: DubanService {
             }
         }
         WebhookDelivery.registerMigrations(in: &migrator)
+        migrator.registerMigration("escalation-v4-clock-states") { db in
+            try db.alter(table: "case_clock") { t in
+                t.add(column: "state", .text).notNull().defaults(to: ClockState.assigned.rawValue)
+                t.add(column: "stopped_at", .double)
+            }
+            try db.create(table: "clock_transition") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("event_id", .text).notNull().unique()
+                t.column("caused_by", .text).indexed()
+                t.column("case_id", .text).notNull().indexed()
+                t.column("state", .text).notNull()
+                t.column("deadline", .double)
+                t.column("at", .double).notNull()
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -66,6 +81,7 @@ public enum Escalation: DubanService {
         let database = context.database.writer
         let clock = context.clock
         let publisher = try NoticePublisher(endpoint: reader.string(forKey: "notices.bind", default: "tcp://127.0.0.1:5580"),
+                                            replayEndpoint: reader.string(forKey: "notices.replay-bind", default: "tcp://127.0.0.1:5581"),
                                             database: database, context: context.zmq, logger: context.logger)
         let sweep: @Sendable () async throws -> [Notice] = {
             let now = clock.now()
@@ -142,42 +158,3 @@ struct Sweeper: Service {
     }
 }
 
-/// A case's clock as escalation keeps it.
-public struct CaseClock: Codable, Sendable {
-    public var id: String
-    public var bureau: String
-    public var deadline: Date
-    public var open: Bool
-
-    static func fetch(_ id: String, in db: Database) throws -> CaseClock? {
-        try Row.fetchOne(db, sql: "SELECT * FROM case_clock WHERE case_id = ?", arguments: [id]).map { row in
-            CaseClock(id: row["case_id"], bureau: row["bureau"], deadline: Date(timeIntervalSince1970: row["deadline"]),
-                      open: row["open"])
-        }
-    }
-
-    static func apply(_ event: EventEnvelope, events: EventLog, clock: WallClock, in db: Database) throws {
-        switch event.payload {
-        case .caseSubmitted(let submitted):
-            try db.execute(sql: "INSERT OR REPLACE INTO case_title (case_id, title) VALUES (?, ?)",
-                           arguments: [event.caseID.rawValue, submitted.draft.title])
-            try db.execute(sql: "UPDATE case_clock SET title = ? WHERE case_id = ?", arguments: [submitted.draft.title, event.caseID.rawValue])
-        case .caseUpdated(let update):
-            // The clock stops when the bureau resolves the case and runs again if the submitter reopens it.
-            try db.execute(sql: "UPDATE case_clock SET open = ? WHERE case_id = ?", arguments: [update.status.isOpen, event.caseID.rawValue])
-        case .caseRouted(let routed):
-            try db.execute(sql: """
-                INSERT INTO case_clock (case_id, bureau, bureau_name, category, city_level, deadline, open, tracked_at, title)
-                VALUES (?, ?, ?, ?, ?, ?, 1, ?, (SELECT title FROM case_title WHERE case_id = ?))
-                ON CONFLICT(case_id) DO UPDATE SET bureau = excluded.bureau, bureau_name = excluded.bureau_name,
-                  category = excluded.category, city_level = excluded.city_level, deadline = excluded.deadline
-                """, arguments: [event.caseID.rawValue, routed.bureau.rawValue, routed.bureauName, routed.category.rawValue,
-                                 routed.counterpart != nil, routed.deadline.timeIntervalSince1970,
-                                 clock.now().timeIntervalSince1970, event.caseID.rawValue])
-            try events.append(.deadlineTracked(DeadlineTracked(bureau: routed.bureau, deadline: routed.deadline)),
-                              caseID: event.caseID, at: clock.now(), causedBy: event.id, in: db)
-        case .deadlineTracked:
-            return
-        }
-    }
-}

@@ -8,19 +8,22 @@ import Synchronization
 import ZeroMQ
 
 /// Publishes every stored notice on a PUB socket under its topic (`notice.reminder.<bureau>`,
-/// `notice.escalation.<level>`, `notice.digest.<recipient>`): frames `[topic, notice JSON]`.
+/// `notice.escalation.<level>`, `notice.digest.<recipient>`): frames `[topic, notice JSON]`; and answers catch-up
+/// requests on a ROUTER socket (``NoticeReplay``) from the durable notice stream.
 ///
-/// PUB is live only; a subscriber that was away catches up from its last `seq` with `GET /v1/notices?after=`.
+/// PUB is live only; a subscriber that was away asks the replay socket for everything after its last `seq`.
 /// The published position is saved, so notices stored just before a crash are still published after it.
 final class NoticePublisher: Service, Sendable {
     private let endpoint: String
+    private let replayEndpoint: String
     private let database: DatabasePool
     private let context: ZMQContext
     private let logger: Logger
     let thread: SocketThread
 
-    init(endpoint: String, database: DatabasePool, context: ZMQContext, logger: Logger) throws {
+    init(endpoint: String, replayEndpoint: String, database: DatabasePool, context: ZMQContext, logger: Logger) throws {
         self.endpoint = endpoint
+        self.replayEndpoint = replayEndpoint
         self.database = database
         self.context = context
         self.logger = logger
@@ -41,9 +44,16 @@ final class NoticePublisher: Service, Sendable {
         try socket.set(.sendHighWaterMark(100_000))
         try socket.bind(endpoint)
         defer { socket.close() }
+        let replay = try ZMQSocket(context, type: .router)
+        try replay.set(.linger(milliseconds: 0))
+        try replay.bind(replayEndpoint)
+        defer { replay.close() }
         var published = try database.read { try Int64.fetchOne($0, sql: "SELECT published_seq FROM notice_cursor") } ?? 0
         let encoder = DubanJSON.encoder()
         while !control.isStopRequested {
+            while let request = try replay.receive(wait: false) {
+                try replay.send(try NoticeReplay.answer(request.frames, database: database, encoder: encoder))
+            }
             let notices = try database.read { try Supervisor.fetch(after: published, limit: 500, in: $0) }
             for notice in notices {
                 try socket.send([Data(notice.topic.utf8), try encoder.encode(notice)])
@@ -57,8 +67,45 @@ final class NoticePublisher: Service, Sendable {
                 }
                 continue
             }
-            try control.wait(for: [], timeoutMilliseconds: 1_000)
+            try control.wait(for: [replay], timeoutMilliseconds: 1_000)
         }
+    }
+}
+
+/// The catch-up protocol on the replay socket (ROUTER; clients use DEALER or REQ):
+///
+/// - request `["duban-notices/1", "FETCH", after, limit?]`: `after` is the last `seq` the client has, `limit` 1–1,000
+///   (default 500);
+/// - answer `["duban-notices/1", "NOTICES", latestSeq, notice JSON, …]`, in `seq` order; fewer than `limit` notices
+///   means the client is up to date (`latestSeq` is the newest stored);
+/// - or `["duban-notices/1", "ERROR", code, message]` with code `invalid_request` or `invalid_position`.
+enum NoticeReplay {
+    static let version = Data("duban-notices/1".utf8)
+
+    /// The whole reply, routing envelope first: the identity, and REQ's empty delimiter when there is one.
+    static func answer(_ frames: [Data], database: DatabasePool, encoder: JSONEncoder) throws -> [Data] {
+        guard let identity = frames.first else { return [] }
+        var envelope = [identity]
+        var body = Array(frames.dropFirst())
+        if body.first?.isEmpty == true {
+            envelope.append(Data())
+            body.removeFirst()
+        }
+        guard body.count >= 3, body.count <= 4, body[0] == version, body[1] == Data("FETCH".utf8) else {
+            return envelope + error("invalid_request", "send [\"duban-notices/1\", \"FETCH\", after, limit?]")
+        }
+        guard let after = Int64(String(decoding: body[2], as: UTF8.self)), after >= 0,
+              let limit = body.count == 4 ? Int(String(decoding: body[3], as: UTF8.self)) : 500, (1...1_000).contains(limit) else {
+            return envelope + error("invalid_position", "after is a notice seq (0 or more), limit 1 to 1,000")
+        }
+        let (latest, notices) = try database.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM notice") ?? 0, try Supervisor.fetch(after: after, limit: limit, in: db))
+        }
+        return envelope + [version, Data("NOTICES".utf8), Data(String(latest).utf8)] + (try notices.map { try encoder.encode($0) })
+    }
+
+    private static func error(_ code: String, _ message: String) -> [Data] {
+        [version, Data("ERROR".utf8), Data(code.utf8), Data(message.utf8)]
     }
 }
 
@@ -70,4 +117,3 @@ final class LockedBox<Value: AnyObject & Sendable>: Sendable {
         set { storage.withLock { $0 = newValue } }
     }
 }
-
