@@ -87,7 +87,9 @@ let package = Package(
         .executableTarget(
             name: "duban-bench",
             dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "DubanRuntime", "ZeroMQ", "RoutingService", "EscalationService",
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Logging", package: "swift-log")],
             path: "Tools/duban-bench"
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),

@@ -113,6 +113,39 @@ final class Receiver: Sendable {
         #expect(notice?["topic"] as? String == "notice.escalation.2")
     }
 
+    @Test func manyNoticesGoOutSideBySideEachExactlyOnceWithFailuresRetried() async throws {
+        // Every fifth of the first 250 requests fails: those notices are retried, the rest settled in the first rounds.
+        let script = (0..<250).map { $0 % 5 == 0 ? (status: 503, retryAfter: String?.none) : (status: 200, retryAfter: String?.none) }
+        let receiver = try await Receiver(script: script)
+        defer { receiver.stop() }
+        let target = WebhookTarget(id: "ops", url: receiver.url + "/hooks", format: .standard, topics: nil, secret: Self.secret,
+                                   secretEnv: nil)
+        let (delivery, database) = try world(targets: [target], retry: [0.1, 0.1])
+        try await database.writer.write { db in
+            for n in 1..<250 {
+                try db.execute(sql: """
+                    INSERT INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
+                    VALUES (?, 'reminder', 'notice.reminder.hrss', 'hrss/contact', ?, 'hrss', NULL, 't', 'x', 0)
+                    """, arguments: ["due:C\(n)", "C\(n)"])
+            }
+        }
+        let task = Task { try await delivery.run() }
+        defer { task.cancel() }
+        let deadline = Date().addingTimeInterval(10)
+        var delivered = 0
+        while Date() < deadline && delivered < 250 {
+            try await Task.sleep(for: .milliseconds(50))
+            delivered = try await database.writer.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'delivered'") ?? 0
+            }
+        }
+        #expect(delivered == 250)
+        let hits = receiver.hits.withLock { $0 }
+        let ids = hits.compactMap { $0.headers["webhook-id"] }
+        #expect(Set(ids).count == 250, "every notice reached the receiver")
+        #expect(ids.count == 250 + 50, "exactly the 50 failed requests were repeated")
+    }
+
     @Test func deadLetteredAfterTheLastAttemptAndReplayable() async throws {
         let receiver = try await Receiver(script: [(500, nil), (502, nil), (504, nil)])
         defer { receiver.stop() }

@@ -182,3 +182,14 @@ print(String(format: "| baseline: read every open case once | %.2f | – |", swe
 print(String(format: "| sweep on Monday 10:00 (warnings, escalations, weekly digests) | %.2f | %d |", sweep.weeklySweepSeconds, sweep.weeklyNotices))
 print(String(format: "| sweep an hour later (steady state) | %.2f | %d |", sweep.hourlySweepSeconds, sweep.hourlyNotices))
 print(String(format: "peak resident memory of the whole benchmark process: %.0f MB", sweep.peakMegabytes))
+
+let webhookNotices = Int(ProcessInfo.processInfo.environment["BENCH_WEBHOOK_NOTICES"] ?? "") ?? 10_000
+let webhooks = try await WebhookBenchmark.run(directory: directory + "/webhooks", notices: webhookNotices)
+print("")
+print("Webhook delivery to a local receiver, \(webhooks.notices) notices, \(webhooks.concurrency) in flight:")
+print("")
+print("| measurement | notices/s |")
+print("|---|---:|")
+print(String(format: "| Duban: signed (Standard Webhooks), each outcome recorded in SQLite | %.0f |", webhooks.deliveredPerSecond))
+print(String(format: "| baseline: bare HTTP POSTs of the same body, same concurrency | %.0f |", webhooks.baselinePerSecond))
+print("the receiver got \(webhooks.received) of \(webhooks.notices) from Duban")

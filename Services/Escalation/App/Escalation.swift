@@ -92,6 +92,7 @@ public enum Escalation: DubanService {
         let sweeper = Sweeper(interval: .seconds(reader.int(forKey: "escalation.sweep-seconds", default: 60)), sweep: sweep,
                               logger: context.logger)
         let webhooks = WebhookDelivery(targets: policy.webhooks ?? [], retrySeconds: policy.webhookRetrySeconds,
+                                       concurrency: policy.webhookConcurrency ?? 16,
                                        database: database, clock: clock, logger: context.logger)
         let manualTime = context.manualTime
         let events = context.events

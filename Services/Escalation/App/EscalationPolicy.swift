@@ -34,6 +34,8 @@ public struct EscalationPolicy: Codable, Sendable {
     public var webhooks: [WebhookTarget]?
     /// Seconds between attempts after the first; default Standard Webhooks' schedule (5 s … 24 h).
     public var webhookRetrySeconds: [Double]?
+    /// Deliveries in flight at once (default 16); group robots rate-limit, so 1 suits a robot-only setup.
+    public var webhookConcurrency: Int?
 
     public static func load(path: String) throws -> EscalationPolicy {
         let policy = try YAMLDecoder().decode(EscalationPolicy.self, from: try String(contentsOfFile: path, encoding: .utf8))

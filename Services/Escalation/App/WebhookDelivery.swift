@@ -14,8 +14,11 @@ import ServiceLifecycle
 /// next attempt (the schedule in `retrySeconds`, with ±10 % jitter, or the receiver's `Retry-After` when later); any
 /// other 4xx stops it; 410 also disables the target. After the last attempt it is dead-lettered, and
 /// `escalation webhooks replay` sends it again.
-final class WebhookDelivery: Service, Sendable {
+public final class WebhookDelivery: Service, Sendable {
     let targets: [WebhookTarget]
+    /// Deliveries read per round, and attempts in flight at once.
+    let batchSize = 200
+    let concurrency: Int
     let retrySeconds: [Double]
     let database: DatabasePool
     let clock: WallClock
@@ -24,35 +27,39 @@ final class WebhookDelivery: Service, Sendable {
     /// Standard Webhooks' example schedule after the first attempt.
     static let defaultRetrySeconds: [Double] = [5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 86_400]
 
-    init(targets: [WebhookTarget], retrySeconds: [Double]?, database: DatabasePool, clock: WallClock, logger: Logger) {
+    public init(targets: [WebhookTarget], retrySeconds: [Double]?, concurrency: Int = 16, database: DatabasePool, clock: WallClock,
+                logger: Logger) {
         self.targets = targets
+        self.concurrency = max(1, concurrency)
         self.retrySeconds = retrySeconds ?? Self.defaultRetrySeconds
         self.database = database
         self.clock = clock
         self.logger = logger
     }
 
-    func run() async throws {
+    public func run() async throws {
         guard !targets.isEmpty else {
             // Nothing to deliver, but a service that returns would stop the whole process: wait for shutdown.
             try? await gracefulShutdown()
             return
         }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var busy = false
             do {
-                try await enqueueNewNotices()
-                try await deliverDue()
+                busy = try await enqueueNewNotices() > 0
+                busy = try await deliverDue() == batchSize || busy
             } catch {
                 logger.error("webhook delivery round failed", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) }
+            if !busy { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(200)) } }
         }
     }
 
-    /// One delivery row per new notice and interested target.
-    func enqueueNewNotices() async throws {
+    /// One delivery row per new notice and interested target; returns how many notices it looked at.
+    @discardableResult
+    public func enqueueNewNotices() async throws -> Int {
         let now = clock.now().timeIntervalSince1970
-        try await database.write { [targets] db in
+        return try await database.write { [targets] db in
             let cursor = try Int64.fetchOne(db, sql: "SELECT enqueued_seq FROM webhook_cursor WHERE id = 1") ?? 0
             let notices = try Supervisor.fetch(after: cursor, limit: 1_000, in: db)
             for notice in notices {
@@ -67,25 +74,47 @@ final class WebhookDelivery: Service, Sendable {
                 try db.execute(sql: "INSERT INTO webhook_cursor (id, enqueued_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET enqueued_seq = excluded.enqueued_seq",
                                arguments: [last])
             }
+            return notices.count
         }
     }
 
-    func deliverDue() async throws {
+    /// Sends every due delivery, up to `concurrency` at a time, and records the outcomes in one transaction.
+    /// Returns how many it attempted (a full batch means more may be due).
+    @discardableResult
+    public func deliverDue() async throws -> Int {
         let now = clock.now()
-        let due = try await database.read { db in
+        let due = try await database.read { [batchSize] db in
             try Row.fetchAll(db, sql: """
                 SELECT d.rowid AS delivery_id, d.target AS delivery_target, d.attempts AS delivery_attempts, n.*
                 FROM webhook_delivery d JOIN notice n ON n.seq = d.notice_seq
                 WHERE d.status = 'pending' AND d.next_attempt_at <= ?
                   AND d.target NOT IN (SELECT target FROM webhook_disabled)
-                ORDER BY d.next_attempt_at LIMIT 100
-                """, arguments: [now.timeIntervalSince1970])
+                ORDER BY d.next_attempt_at LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, batchSize])
         }
-        for row in due {
-            guard let target = targets.first(where: { $0.id == row["delivery_target"] }) else { continue }
-            let outcome = await attempt(Notice(row: row), to: target)
-            try await record(outcome, delivery: row["delivery_id"], attempts: (row["delivery_attempts"] as Int) + 1, target: target.id)
+        let attempts: [(delivery: Int64, attempts: Int, target: String, notice: Notice)] = due.compactMap { row in
+            guard targets.contains(where: { $0.id == row["delivery_target"] }) else { return nil }
+            return (row["delivery_id"], (row["delivery_attempts"] as Int) + 1, row["delivery_target"], Notice(row: row))
         }
+        // Receivers deduplicate by webhook-id and Standard Webhooks promises no order, so attempts run side by side.
+        let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
+            var outcomes: [Outcome?] = Array(repeating: nil, count: attempts.count)
+            var next = 0
+            func startOne() {
+                let index = next, item = attempts[index]
+                let target = targets.first { $0.id == item.target }!
+                group.addTask { (index, await self.attempt(item.notice, to: target)) }
+                next += 1
+            }
+            while next < min(concurrency, attempts.count) { startOne() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                if next < attempts.count { startOne() }
+            }
+            return outcomes.map { $0! }
+        }
+        try await record(zip(attempts, outcomes).map { ($0.1, $0.0.delivery, $0.0.attempts, $0.0.target) })
+        return attempts.count
     }
 
     enum Outcome {
@@ -142,33 +171,35 @@ final class WebhookDelivery: Service, Sendable {
         }
     }
 
-    private func record(_ outcome: Outcome, delivery: Int64, attempts: Int, target: String) async throws {
+    private func record(_ results: [(outcome: Outcome, delivery: Int64, attempts: Int, target: String)]) async throws {
         let now = clock.now().timeIntervalSince1970
         try await database.write { [retrySeconds, logger] db in
-            switch outcome {
-            case .delivered:
-                try db.execute(sql: "UPDATE webhook_delivery SET status = 'delivered', attempts = ?, last_error = NULL WHERE rowid = ?",
-                               arguments: [attempts, delivery])
-            case .retry(let after, let reason):
-                guard attempts <= retrySeconds.count else {
+            for (outcome, delivery, attempts, target) in results {
+                switch outcome {
+                case .delivered:
+                    try db.execute(sql: "UPDATE webhook_delivery SET status = 'delivered', attempts = ?, last_error = NULL WHERE rowid = ?",
+                                   arguments: [attempts, delivery])
+                case .retry(let after, let reason):
+                    guard attempts <= retrySeconds.count else {
+                        try db.execute(sql: "UPDATE webhook_delivery SET status = 'dead', attempts = ?, last_error = ? WHERE rowid = ?",
+                                       arguments: [attempts, reason, delivery])
+                        logger.error("webhook dead-lettered after its last attempt", metadata: ["target": "\(target)", "error": "\(reason)"])
+                        continue
+                    }
+                    let planned = retrySeconds[attempts - 1] * Double.random(in: 0.9...1.1)
+                    let wait = max(planned, after ?? 0)
+                    try db.execute(sql: "UPDATE webhook_delivery SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE rowid = ?",
+                                   arguments: [attempts, now + wait, reason, delivery])
+                case .stop(let reason):
                     try db.execute(sql: "UPDATE webhook_delivery SET status = 'dead', attempts = ?, last_error = ? WHERE rowid = ?",
                                    arguments: [attempts, reason, delivery])
-                    logger.error("webhook dead-lettered after its last attempt", metadata: ["target": "\(target)", "error": "\(reason)"])
-                    return
+                case .disable(let reason):
+                    try db.execute(sql: "UPDATE webhook_delivery SET status = 'dead', attempts = ?, last_error = ? WHERE rowid = ?",
+                                   arguments: [attempts, reason, delivery])
+                    try db.execute(sql: "INSERT OR IGNORE INTO webhook_disabled (target, reason, disabled_at) VALUES (?, ?, ?)",
+                                   arguments: [target, reason, now])
+                    logger.warning("webhook target disabled by its receiver", metadata: ["target": "\(target)"])
                 }
-                let planned = retrySeconds[attempts - 1] * Double.random(in: 0.9...1.1)
-                let wait = max(planned, after ?? 0)
-                try db.execute(sql: "UPDATE webhook_delivery SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE rowid = ?",
-                               arguments: [attempts, now + wait, reason, delivery])
-            case .stop(let reason):
-                try db.execute(sql: "UPDATE webhook_delivery SET status = 'dead', attempts = ?, last_error = ? WHERE rowid = ?",
-                               arguments: [attempts, reason, delivery])
-            case .disable(let reason):
-                try db.execute(sql: "UPDATE webhook_delivery SET status = 'dead', attempts = ?, last_error = ? WHERE rowid = ?",
-                               arguments: [attempts, reason, delivery])
-                try db.execute(sql: "INSERT OR IGNORE INTO webhook_disabled (target, reason, disabled_at) VALUES (?, ?, ?)",
-                               arguments: [target, reason, now])
-                logger.warning("webhook target disabled by its receiver", metadata: ["target": "\(target)"])
             }
         }
     }
