@@ -8,6 +8,8 @@ import ZeroMQ
 
 // Duban's benchmarks. Each goal is printed beside the baseline it is judged against, measured in the same run.
 
+/// `BENCH_ONLY=hop,routing,sweep,webhooks` runs some of them (default: all).
+let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,routing,sweep,webhooks").split(separator: ",").map(String.init))
 let eventCount = Int(ProcessInfo.processInfo.environment["BENCH_EVENTS"] ?? "") ?? 20_000
 let batchSize = 100
 let directory = NSTemporaryDirectory() + "duban-bench-\(UUID().uuidString)"
@@ -146,6 +148,7 @@ func durableHop() async throws -> Row {
 
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 print("Duban benchmarks: \(eventCount) events of \(sampleBody.count) bytes, batches of \(batchSize), on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+if only.contains("hop") {
 let sqlite = try rawSQLite()
 let zeromq = try rawZeroMQ()
 let hop = try await durableHop()
@@ -158,7 +161,9 @@ for row in [hop, sqlite, zeromq] {
 let ratio = hop.rate / sqlite.rate
 print("")
 print(String(format: "durable hop / raw SQLite batched insert = %.2f (goal ≥ 0.50): %@", ratio, ratio >= 0.5 ? "MET" : "NOT MET"))
+}
 
+if only.contains("routing") {
 let routingDirectory = directory + "/routing"
 try FileManager.default.createDirectory(atPath: routingDirectory, withIntermediateDirectories: true)
 let routing = try RoutingBenchmark.run(directory: routingDirectory)
@@ -169,7 +174,9 @@ print("| measurement | Duban (Aho–Corasick) | baseline (String.contains per ke
 print("|---|---:|---:|")
 print(String(format: "| routing decisions per second (100-character cases) | %.0f | %.0f |", routing.decisionsPerSecond, routing.baselinePerSecond))
 print(String(format: "| time to route a 1,000-character description | %.0f µs | %.0f µs |", routing.longDescriptionMicroseconds, routing.baselineLongMicroseconds))
+}
 
+if only.contains("sweep") {
 let sweepCases = Int(ProcessInfo.processInfo.environment["BENCH_SWEEP_CASES"] ?? "") ?? 1_000_000
 let configDirectory = ProcessInfo.processInfo.environment["DUBAN_CONFIG"] ?? "deploy/config"
 let sweep = try SweepBenchmark.run(directory: directory + "/sweep", config: configDirectory, cases: sweepCases)
@@ -182,7 +189,9 @@ print(String(format: "| baseline: read every open case once | %.2f | – |", swe
 print(String(format: "| sweep on Monday 10:00 (warnings, escalations, weekly digests) | %.2f | %d |", sweep.weeklySweepSeconds, sweep.weeklyNotices))
 print(String(format: "| sweep an hour later (steady state) | %.2f | %d |", sweep.hourlySweepSeconds, sweep.hourlyNotices))
 print(String(format: "peak resident memory of the whole benchmark process: %.0f MB", sweep.peakMegabytes))
+}
 
+if only.contains("webhooks") {
 let webhookNotices = Int(ProcessInfo.processInfo.environment["BENCH_WEBHOOK_NOTICES"] ?? "") ?? 10_000
 let webhooks = try await WebhookBenchmark.run(directory: directory + "/webhooks", notices: webhookNotices)
 print("")
@@ -193,3 +202,4 @@ print("|---|---:|")
 print(String(format: "| Duban: signed (Standard Webhooks), each outcome recorded in SQLite | %.0f |", webhooks.deliveredPerSecond))
 print(String(format: "| baseline: bare HTTP POSTs of the same body, same concurrency | %.0f |", webhooks.baselinePerSecond))
 print("the receiver got \(webhooks.received) of \(webhooks.notices) from Duban")
+}
