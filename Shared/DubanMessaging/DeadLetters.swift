@@ -16,7 +16,7 @@ public enum DeadLetters {
     }
 
     static func insert(producer: String, seq: Int64, body: Data, error: String, in db: Database) throws {
-        let type = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["type"] as? String
+        let type = EventCodec.type(of: body)
         try db.execute(sql: """
             INSERT INTO dead_letter (producer, seq, type, body, error, received_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [producer, seq, type, body, error, Date().timeIntervalSince1970])
@@ -44,7 +44,7 @@ public enum DeadLetters {
         let body: Data = row["body"]
         do {
             try db.inSavepoint {
-                try handler(db, try DubanJSON.decoder().decode(EventEnvelope.self, from: body))
+                try handler(db, try EventCodec.decode(body))
                 return .commit
             }
             try db.execute(sql: "UPDATE dead_letter SET replayed_at = ? WHERE id = ?",

@@ -76,7 +76,6 @@ public final class EventListener: Service, Sendable {
         let bound = try socket.lastEndpoint
         logger.info("listening for events", metadata: ["endpoint": "\(bound)"])
 
-        let decoder = DubanJSON.decoder()
         while !control.isStopRequested {
             let poller = try control.wait(for: [socket, monitor], timeoutMilliseconds: 1_000)
             if poller.isReadable(1) { try logRefusals(monitor) }
@@ -100,12 +99,12 @@ public final class EventListener: Service, Sendable {
             do {
                 do {
                     // Fast path: the whole batch in one transaction, no savepoints.
-                    replies = try database.write { db in try apply(batch, decoder: decoder, isolated: false, in: db) }
+                    replies = try database.write { db in try apply(batch, isolated: false, in: db) }
                 } catch let error as DatabaseError where error.isEnvironmental {
                     throw error
                 } catch {
                     // Some event failed: redo the batch with a savepoint per event, so only that one is set aside.
-                    replies = try database.write { db in try apply(batch, decoder: decoder, isolated: true, in: db) }
+                    replies = try database.write { db in try apply(batch, isolated: true, in: db) }
                 }
             } catch {
                 // Nothing was committed, so nothing is acknowledged: the producers will resend.
@@ -137,7 +136,7 @@ public final class EventListener: Service, Sendable {
         }
     }
 
-    private func apply(_ batch: [Received], decoder: JSONDecoder, isolated: Bool, in db: Database) throws -> [Reply: WireProtocol.Ack] {
+    private func apply(_ batch: [Received], isolated: Bool, in db: Database) throws -> [Reply: WireProtocol.Ack] {
         var cursors: [String: Int64] = [:]
         var rewinding: Set<String> = []
         var replies: [Reply: WireProtocol.Ack] = [:]
@@ -148,9 +147,9 @@ public final class EventListener: Service, Sendable {
             if !rewind {
                 if item.event.seq == cursor + 1 {
                     if isolated {
-                        try applyIsolated(item.event, decoder: decoder, in: db)
+                        try applyIsolated(item.event, in: db)
                     } else {
-                        try handler(db, try decoder.decode(EventEnvelope.self, from: item.event.body))
+                        try handler(db, try EventCodec.decode(item.event.body))
                     }
                     cursors[producer] = item.event.seq
                 } else if item.event.seq > cursor + 1 {
@@ -175,10 +174,10 @@ public final class EventListener: Service, Sendable {
         return replies
     }
 
-    private func applyIsolated(_ event: WireProtocol.Event, decoder: JSONDecoder, in db: Database) throws {
+    private func applyIsolated(_ event: WireProtocol.Event, in db: Database) throws {
         do {
             try db.inSavepoint {
-                let envelope = try decoder.decode(EventEnvelope.self, from: event.body)
+                let envelope = try EventCodec.decode(event.body)
                 try handler(db, envelope)
                 return .commit
             }

@@ -11,7 +11,6 @@ public final class EventLog: Sendable {
     public let producer: String
     private let relays = Mutex<[@Sendable () -> Void]>([])
     private let commitHookArmed = Mutex(false)
-    private let encoder = DubanJSON.encoder()
 
     public init(producer: String) {
         self.producer = producer
@@ -31,7 +30,7 @@ public final class EventLog: Sendable {
     }
 
     public func append(_ envelope: EventEnvelope, in db: Database) throws {
-        let body = try encoder.encode(envelope)
+        let body = EventCodec.encode(envelope)
         try db.cachedStatement(sql: "INSERT INTO event_log (event_id, case_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [envelope.id.uuidString, envelope.caseID.rawValue, envelope.type.rawValue, body,
                                  Date().timeIntervalSince1970])
@@ -84,13 +83,13 @@ public enum EventLogQueries {
     }
 
     public static func appliedSeq(producer: String, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT applied_seq FROM inbox_cursor WHERE producer = ?", arguments: [producer]) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT applied_seq FROM inbox_cursor WHERE producer = ?"), arguments: [producer]) ?? 0
     }
 
     public static func saveAppliedSeq(_ seq: Int64, producer: String, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO inbox_cursor (producer, applied_seq) VALUES (?, ?)
             ON CONFLICT(producer) DO UPDATE SET applied_seq = excluded.applied_seq
-            """, arguments: [producer, seq])
+            """).execute(arguments: [producer, seq])
     }
 }

@@ -15,14 +15,15 @@ let batchSize = 100
 let directory = NSTemporaryDirectory() + "duban-bench-\(UUID().uuidString)"
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
-/// A representative event body: a submitted case with a Chinese title and description.
-let sampleBody: Data = {
+/// A representative event body, as event logs store it: a submitted case with a Chinese title and description.
+let sampleEnvelope: EventEnvelope = {
     let draft = CaseDraft(title: "厂区频繁停电", description: String(repeating: "近一个月厂区已停电三次，生产线被迫中断。", count: 5),
                           channel: .meeting, submitter: Submitter(enterprise: "某视界有限公司"))
     let envelope = EventEnvelope(occurredAt: Date(), producer: "intake", caseID: "DB-20261127-000001",
                                  payload: .caseSubmitted(CaseSubmitted(draft: draft, submittedAt: Date())))
-    return try! DubanJSON.encoder().encode(envelope)
+    return envelope
 }()
+let sampleBody = EventCodec.encode(sampleEnvelope)
 
 struct Row {
     var name: String
@@ -52,7 +53,7 @@ func rawSQLite() throws -> Row {
         while index < eventCount {
             let upper = min(eventCount, index + batchSize)
             try database.writer.write { db in
-                for _ in index..<upper { try db.execute(sql: "INSERT INTO t (body) VALUES (?)", arguments: [sampleBody]) }
+                for _ in index..<upper { try db.cachedStatement(sql: "INSERT INTO t (body) VALUES (?)").execute(arguments: [sampleBody]) }
             }
             index = upper
         }
@@ -114,8 +115,8 @@ func durableHop() async throws -> Row {
     let listener = EventListener(service: "routing", endpoint: tcp, database: consumerDB.writer, context: consumerContext,
                                  security: .curve(KeyRing(service: "routing", keyPair: consumerKeys, publicKeys: keys)),
                                  logger: logger) { db, event in
-        try db.execute(sql: "INSERT INTO applied (event_id, latency) VALUES (?, ?)",
-                       arguments: [event.id.uuidString, Date().timeIntervalSince(event.occurredAt)])
+        try db.cachedStatement(sql: "INSERT INTO applied (event_id, latency) VALUES (?, ?)")
+            .execute(arguments: [event.id.uuidString, Date().timeIntervalSince(event.occurredAt)])
     }
     let relay = EventRelay(log: log, consumer: "routing", endpoint: tcp, database: producerDB.writer, context: producerContext,
                            security: .curve(KeyRing(service: "intake", keyPair: producerKeys, publicKeys: keys)), logger: logger)
@@ -125,7 +126,7 @@ func durableHop() async throws -> Row {
     let producerTask = Task { try await relay.run() }
     defer { consumerTask.cancel(); producerTask.cancel(); zap.stop() }
 
-    let draft = try DubanJSON.decoder().decode(EventEnvelope.self, from: sampleBody)
+    let draft = sampleEnvelope
     let start = ContinuousClock.now
     var index = 0
     while index < eventCount {
@@ -146,6 +147,19 @@ func durableHop() async throws -> Row {
 }
 
 
+// MARK: Why the event form matters: encoding and decoding one envelope, binary (what the hop uses) against JSON.
+
+func codecMicroseconds() throws -> (binaryEncode: Double, binaryDecode: Double, jsonEncode: Double, jsonDecode: Double) {
+    let encoder = DubanJSON.encoder(), decoder = DubanJSON.decoder()
+    let json = try encoder.encode(sampleEnvelope)
+    let n = 20_000
+    let perEvent = { (total: Double) in total / Double(n) * 1e6 }
+    return (perEvent(seconds { for _ in 0..<n { _ = EventCodec.encode(sampleEnvelope) } }),
+            perEvent(try seconds { for _ in 0..<n { _ = try EventCodec.decode(sampleBody) } }),
+            perEvent(try seconds { for _ in 0..<n { _ = try encoder.encode(sampleEnvelope) } }),
+            perEvent(try seconds { for _ in 0..<n { _ = try decoder.decode(EventEnvelope.self, from: json) } }))
+}
+
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 print("Duban benchmarks: \(eventCount) events of \(sampleBody.count) bytes, batches of \(batchSize), on \(ProcessInfo.processInfo.activeProcessorCount) cores")
 if only.contains("hop") {
@@ -161,6 +175,13 @@ for row in [hop, sqlite, zeromq] {
 let ratio = hop.rate / sqlite.rate
 print("")
 print(String(format: "durable hop / raw SQLite batched insert = %.2f (goal ≥ 0.50): %@", ratio, ratio >= 0.5 ? "MET" : "NOT MET"))
+let codec = try codecMicroseconds()
+print("")
+print("| one envelope | binary (event logs, wire) | JSON (APIs) |")
+print("|---|---:|---:|")
+print(String(format: "| encode | %.1f µs | %.1f µs |", codec.binaryEncode, codec.jsonEncode))
+print(String(format: "| decode | %.1f µs | %.1f µs |", codec.binaryDecode, codec.jsonDecode))
+print("| size | \(sampleBody.count) B | \((try DubanJSON.encoder().encode(sampleEnvelope)).count) B |")
 }
 
 if only.contains("routing") {

@@ -1,0 +1,76 @@
+import DubanModels
+import Foundation
+import Testing
+
+/// The binary event form must carry every field of every payload exactly, read the JSON form too, and refuse what is
+/// damaged with an error (never a crash, never a half-read event).
+@Suite struct EventCodecTests {
+    static let time = Date(timeIntervalSince1970: 1_795_000_000.123)
+
+    static let envelopes: [EventEnvelope] = {
+        let full = CaseDraft(title: "招工难", description: "普工招不到人，\"急\"\n第二行", channel: .hotline,
+                             submitter: Submitter(name: "张三", enterprise: "某公司", phone: "13800000000"), category: "labour",
+                             location: Location(latitude: 28.2, longitude: -112.9, address: "经开区"))
+        let bare = CaseDraft(title: "t", description: "", channel: .meeting, submitter: Submitter(),
+                             location: Location(latitude: nil, longitude: nil, address: nil))
+        let payloads: [EventPayload] = [
+            .caseSubmitted(CaseSubmitted(draft: full, submittedAt: time)),
+            .caseSubmitted(CaseSubmitted(draft: bare, submittedAt: time)),
+            EventEnvelopeTests.sample.payload,
+            .caseRouted(CaseRouted(bureau: "water-supply", bureauName: "市自来水公司", category: "water", deadline: time,
+                                   deadlineClass: "urgent-24h", rule: "jurisdiction", score: -0.5, alternatives: [],
+                                   counterpart: "housing", assisting: ["hrss", "power-supply"])),
+            .deadlineTracked(DeadlineTracked(bureau: "hrss", deadline: time)),
+            .caseUpdated(CaseUpdated(action: .decideExtension, actor: "approver", status: .signed, bureau: "hrss",
+                                     note: "同意", extensionDays: -3, approved: false, satisfaction: 5)),
+            .caseUpdated(CaseUpdated(action: .rate, actor: "submitter", status: .closed)),
+        ]
+        return payloads.enumerated().map { index, payload in
+            EventEnvelope(occurredAt: time, producer: "intake", caseID: CaseID(rawValue: "DB-20261127-00000\(index)"),
+                          causationID: index.isMultiple(of: 2) ? UUID() : nil, payload: payload)
+        }
+    }()
+
+    @Test(arguments: envelopes) func roundTripsExactly(_ envelope: EventEnvelope) throws {
+        let body = EventCodec.encode(envelope)
+        #expect(try EventCodec.decode(body) == envelope)
+        #expect(EventCodec.type(of: body) == envelope.type.rawValue)
+        // The JSON form of the same event is read too (logs written before the binary form).
+        let json = try DubanJSON.encoder().encode(envelope)
+        let fromJSON = try EventCodec.decode(json)
+        #expect(fromJSON.payload.type == envelope.type && fromJSON.id == envelope.id)
+        #expect(EventCodec.type(of: json) == envelope.type.rawValue)
+    }
+
+    @Test func everyTruncationAndTrailingByteIsRefused() throws {
+        for envelope in Self.envelopes {
+            let body = EventCodec.encode(envelope)
+            for length in 1..<body.count {
+                #expect(throws: (any Error).self) { try EventCodec.decode(body.prefix(length)) }
+            }
+            #expect(throws: EventCodecError.self) { try EventCodec.decode(body + Data([0])) }
+        }
+    }
+
+    @Test func refusesUnknownTypesNewerSchemasAndBadText() throws {
+        let body = EventCodec.encode(EventEnvelopeTests.sample)
+        var newer = body
+        newer[17] = 2  // schemaVersion, right after the mark and the 16-byte id
+        #expect(throws: EventCodecError.self) { try EventCodec.decode(newer) }
+
+        let typeRange = try #require(body.range(of: Data("case.routed".utf8)))
+        var unknown = body
+        unknown.replaceSubrange(typeRange, with: Data("case.rerouted".utf8.prefix(11)))
+        #expect(throws: EventCodecError.self) { try EventCodec.decode(unknown) }
+
+        var notUTF8 = body
+        notUTF8[typeRange.lowerBound] = 0xFF
+        #expect(throws: EventCodecError.self) { try EventCodec.decode(notUTF8) }
+    }
+
+    @Test func isSmallerThanJSON() throws {
+        for envelope in Self.envelopes {
+            #expect(EventCodec.encode(envelope).count < (try DubanJSON.encoder().encode(envelope)).count)
+        }
+    }
+}
