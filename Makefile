@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 KEYS ?= deploy/keys
 
-.PHONY: deps build keys run demo test bench compose-config clean
+.PHONY: deps build keys run demo test compose-test bench compose-config clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -25,6 +25,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	@scripts/check-compose.sh
 	DUBAN_BIN_DIR="$(BIN)" DUBAN_REPO="$(CURDIR)" $(SWIFT) test --skip-build
+
+# docker-compose.yml in real containers (podman-compose; no Docker engine needed). See README.
+compose-test:
+	@scripts/ensure-compose-deps.sh
+	@scripts/compose-test.py
 
 bench: deps
 	$(SWIFT) build -c release --product duban-bench

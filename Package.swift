@@ -110,7 +110,7 @@ let package = Package(
 
 package.targets += service("Intake", executable: "intake", dependencies: [
     .product(name: "Crypto", package: "swift-crypto"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Yams", package: "Yams"),
 ])
 package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
 package.targets += service("Escalation", executable: "escalation", dependencies: [

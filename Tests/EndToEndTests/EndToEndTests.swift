@@ -78,6 +78,15 @@ extension EndToEnd {
             let other = try await stack.postCase(["title": "另一件事", "description": "d"], idempotencyKey: "hotline-20261127-0042")
             #expect(other.status == 422)
             #expect((other.json["error"] as? [String: Any])?["code"] as? String == "idempotency_key_reused")
+            // Submitting needs a key with the submit scope.
+            let anonymous = try await stack.postCase(body, key: .some(nil))
+            #expect(anonymous.status == 401)
+            #expect((anonymous.json["error"] as? [String: Any])?["code"] as? String == "api_key_required")
+            #expect(try await stack.postCase(body, key: "dbk_not-a-key").status == 401)
+            let readOnly = try stack.createKey("dashboard", scopes: ["read"])
+            let refused = try await stack.postCase(body, key: readOnly)
+            #expect(refused.status == 403)
+            #expect((refused.json["error"] as? [String: Any])?["code"] as? String == "scope_required")
             let (_, health) = try await stack.getJSON("intake", "/health")
             #expect((health["details"] as? [String: String])?["cases"] == "1", "one case, however often it was sent")
         }

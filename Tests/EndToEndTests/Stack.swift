@@ -17,6 +17,8 @@ final class Stack: @unchecked Sendable {
     let noticePort: Int
     let noticeReplayPort: Int
     let ingressPort: Int
+    /// An API key with the `submit` and `read` scopes, made with intake's own command before it starts.
+    private(set) var submitKey = ""
     /// Extra flags per service, e.g. `--testing-time-control` for escalation.
     var extraArguments: [String: [String]] = [:]
     private var processes: [String: Process] = [:]
@@ -33,6 +35,7 @@ final class Stack: @unchecked Sendable {
         noticeReplayPort = try LoopbackPort.free()
         ingressPort = try LoopbackPort.free()
         try run(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"])
+        submitKey = try createKey("test-source", scopes: ["submit", "read"])
     }
 
     deinit {
@@ -106,10 +109,12 @@ final class Stack: @unchecked Sendable {
         throw StackError("\(service) did not become healthy; log:\n\(log.suffix(2_000))")
     }
 
-    func postCase(_ body: [String: Any], idempotencyKey: String? = nil) async throws -> (status: Int, json: [String: Any]) {
+    /// `POST /v1/cases`, with the stack's submit key unless `key` says otherwise (nil: no key at all).
+    func postCase(_ body: [String: Any], idempotencyKey: String? = nil, key: String?? = .none) async throws -> (status: Int, json: [String: Any]) {
         var request = URLRequest(url: url("intake", "/v1/cases"))
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let key = key ?? submitKey { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         if let idempotencyKey { request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key") }
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         let (data, response) = try await URLSession.shared.data(for: request)

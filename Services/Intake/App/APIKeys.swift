@@ -79,12 +79,29 @@ struct APIKeys: Sendable {
         guard let secret = header?.trimmingCharacters(in: .whitespaces), !secret.isEmpty else {
             throw APIError(.unauthorized, code: "api_key_required", "send your API key as 'Authorization: Bearer <key>'")
         }
+        guard let key = try await lookup(secret: secret) else {
+            throw APIError(.unauthorized, code: "api_key_invalid", "the API key is unknown or revoked")
+        }
+        return key
+    }
+
+    /// The same, and the key must grant `scope` (403 otherwise).
+    func authenticate(_ request: Request, scope: String) async throws -> Key {
+        let key = try await authenticate(request)
+        guard key.scopes.contains(scope) else {
+            throw APIError(.forbidden, code: "scope_required", "key '\(key.name)' lacks the '\(scope)' scope")
+        }
+        return key
+    }
+
+    /// The live (not revoked) key with this secret, if any.
+    func lookup(secret: String) async throws -> Key? {
         let hash = Self.hash(secret)
         let row = try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL"),
+                             arguments: [hash])
         }
-        guard let row else { throw APIError(.unauthorized, code: "api_key_invalid", "the API key is unknown or revoked") }
-        return Key(name: row["name"], scopes: Set((row["scopes"] as String).split(separator: " ").map(String.init)))
+        return row.map { Key(name: $0["name"], scopes: Set(($0["scopes"] as String).split(separator: " ").map(String.init))) }
     }
 
     static func hash(_ secret: String) -> String {

@@ -6,9 +6,15 @@ import GRDB
 /// What `POST /v1/cases/{id}/updates` answers.
 public struct UpdatedCase: Codable, Sendable {
     public var id: CaseID
+    /// This update's number, for `servicerequestupdates`.
+    public var updateID: Int64
     public var action: CaseAction
     public var status: CaseStatus
+
+    enum CodingKeys: String, CodingKey { case id, updateID = "updateId", action, status }
 }
+
+
 
 extension CaseStore {
     /// Which statuses each action may start from, and the status it leaves (nil: unchanged).
@@ -28,48 +34,59 @@ extension CaseStore {
 
     /// Applies an update if the key may make it and the case is in a state that allows it; stores the new status
     /// and the `case.updated` event in one transaction.
-    func update(_ id: CaseID, action: CaseAction, request: CaseUpdateRequest, key: APIKeys.Key) async throws -> UpdatedCase {
+    func update(_ id: CaseID, action: CaseAction, request: CaseUpdateRequest, key: APIKeys.Key,
+                externalID: String? = nil) async throws -> UpdatedCase {
         let now = clock.now()
         return try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT status, bureau, routings, returns, latest_triage, pending_extension_days FROM case_record WHERE case_id = ?
-                """, arguments: [id.rawValue]) else {
-                throw APIError.notFound("case_not_found", "no case \(id)")
-            }
-            let stored = CaseStatus(rawValue: row["status"]) ?? .submitted
-            let bureau = (row["bureau"] as String?).map(BureauID.init(rawValue:))
-            let current = CaseStatus.effective(intakeStatus: stored, returns: row["returns"], routings: row["routings"],
-                                               latestIsTriage: row["latest_triage"])
-            try Self.authorize(action, key: key, bureau: bureau)
-            let rule = Self.transitions[action]!
-            guard rule.from.contains(current) else {
-                throw APIError(.conflict, code: "invalid_transition", "cannot \(action.rawValue) a case that is \(current.rawValue)")
-            }
-            let pending: Int? = row["pending_extension_days"]
-            if action == .requestExtension && pending != nil {
-                throw APIError(.conflict, code: "extension_pending", "an extension request is already waiting for a decision")
-            }
-            if action == .decideExtension && pending == nil {
-                throw APIError(.conflict, code: "no_extension_pending", "no extension request is waiting for a decision")
-            }
-
-            let next = rule.to ?? stored
-            try db.execute(sql: """
-                UPDATE case_record SET status = ?, returns = returns + ?,
-                  pending_extension_days = CASE ? WHEN 'request_extension' THEN ? WHEN 'decide_extension' THEN NULL
-                                                  ELSE pending_extension_days END
-                WHERE case_id = ?
-                """, arguments: [next.rawValue, action == .return ? 1 : 0, action.rawValue, request.days, id.rawValue])
-            let update = CaseUpdated(
-                action: action, actor: key.name, status: next,
-                bureau: action == .dispatch ? request.bureau.map(BureauID.init(rawValue:)) : bureau,
-                note: request.note, extensionDays: action == .decideExtension ? pending : request.days,
-                approved: request.approved, satisfaction: request.score)
-            try events.append(.caseUpdated(update), caseID: id, at: now, in: db)
-            return UpdatedCase(id: id, action: action,
-                               status: CaseStatus.effective(intakeStatus: next, returns: row["returns"] + (action == .return ? 1 : 0),
-                                                            routings: row["routings"], latestIsTriage: row["latest_triage"]))
+            try applyUpdate(id, action: action, request: request, key: key, externalID: externalID, at: now, in: db)
         }
+    }
+
+    /// The update inside the caller's transaction.
+    func applyUpdate(_ id: CaseID, action: CaseAction, request: CaseUpdateRequest, key: APIKeys.Key, externalID: String?,
+                     at now: Date, in db: Database) throws -> UpdatedCase {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT status, bureau, routings, returns, latest_triage, pending_extension_days FROM case_record WHERE case_id = ?
+            """, arguments: [id.rawValue]) else {
+            throw APIError.notFound("case_not_found", "no case \(id)")
+        }
+        let stored = CaseStatus(rawValue: row["status"]) ?? .submitted
+        let bureau = (row["bureau"] as String?).map(BureauID.init(rawValue:))
+        let current = CaseStatus.effective(intakeStatus: stored, returns: row["returns"], routings: row["routings"],
+                                           latestIsTriage: row["latest_triage"])
+        try Self.authorize(action, key: key, bureau: bureau)
+        let rule = Self.transitions[action]!
+        guard rule.from.contains(current) else {
+            throw APIError(.conflict, code: "invalid_transition", "cannot \(action.rawValue) a case that is \(current.rawValue)")
+        }
+        let pending: Int? = row["pending_extension_days"]
+        if action == .requestExtension && pending != nil {
+            throw APIError(.conflict, code: "extension_pending", "an extension request is already waiting for a decision")
+        }
+        if action == .decideExtension && pending == nil {
+            throw APIError(.conflict, code: "no_extension_pending", "no extension request is waiting for a decision")
+        }
+
+        let next = rule.to ?? stored
+        try db.execute(sql: """
+            UPDATE case_record SET status = ?, returns = returns + ?,
+              pending_extension_days = CASE ? WHEN 'request_extension' THEN ? WHEN 'decide_extension' THEN NULL
+                                              ELSE pending_extension_days END
+            WHERE case_id = ?
+            """, arguments: [next.rawValue, action == .return ? 1 : 0, action.rawValue, request.days, id.rawValue])
+        let update = CaseUpdated(
+            action: action, actor: key.name, status: next,
+            bureau: action == .dispatch ? request.bureau.map(BureauID.init(rawValue:)) : bureau,
+            note: request.note, extensionDays: action == .decideExtension ? pending : request.days,
+            approved: request.approved, satisfaction: request.score)
+        try events.append(.caseUpdated(update), caseID: id, at: now, in: db)
+        try db.execute(sql: "UPDATE case_record SET updated_at = ? WHERE case_id = ?", arguments: [now.timeIntervalSince1970, id.rawValue])
+        try db.execute(sql: """
+            INSERT INTO case_update (case_id, external_id, actor, action, status, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id.rawValue, externalID, key.name, action.rawValue, next.rawValue, request.note, now.timeIntervalSince1970])
+        return UpdatedCase(id: id, updateID: db.lastInsertedRowID, action: action,
+                           status: CaseStatus.effective(intakeStatus: next, returns: row["returns"] + (action == .return ? 1 : 0),
+                                                        routings: row["routings"], latestIsTriage: row["latest_triage"]))
     }
 
     private static func authorize(_ action: CaseAction, key: APIKeys.Key, bureau: BureauID?) throws {
@@ -93,7 +110,10 @@ extension CaseStore {
     /// Routing's decision, as intake needs it: who may act on the case now.
     static func applyRouted(_ event: EventEnvelope, _ routed: CaseRouted, in db: Database) throws {
         try db.execute(sql: """
-            UPDATE case_record SET bureau = ?, routings = routings + 1, latest_triage = ? WHERE case_id = ?
-            """, arguments: [routed.bureau.rawValue, routed.category == "triage", event.caseID.rawValue])
+            UPDATE case_record SET bureau = ?, routings = routings + 1, latest_triage = ?, routed_category = ?, bureau_name = ?,
+              deadline = ?, updated_at = max(coalesce(updated_at, 0), ?)
+            WHERE case_id = ?
+            """, arguments: [routed.bureau.rawValue, routed.category == "triage", routed.category.rawValue, routed.bureauName,
+                             routed.deadline.timeIntervalSince1970, event.occurredAt.timeIntervalSince1970, event.caseID.rawValue])
     }
 }

@@ -13,11 +13,25 @@ struct CaseStore: Sendable {
 
     /// Stores a case and its event; with an idempotency key, a retry of the same request returns the same case, and
     /// the same key with a different request is refused.
-    func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "") async throws -> SubmittedCase {
+    func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "",
+                open311: Open311Extras? = nil) async throws -> SubmittedCase {
         let now = clock.now()
         return try await database.write { db in
-            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            let submitted = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            if let open311 {
+                try db.execute(sql: "UPDATE case_record SET service_code = ?, media_url = ?, source = ? WHERE case_id = ?",
+                               arguments: [open311.serviceCode, open311.mediaURL, open311.source, submitted.id.rawValue])
+            }
+            return submitted
         }
+    }
+
+    /// What an Open311 request carries beyond the case itself.
+    struct Open311Extras: Sendable {
+        var serviceCode: String
+        var mediaURL: String?
+        var addressID: String?
+        var source: String
     }
 
     /// The same, for a caller on its own thread (the ZeroMQ ingress): returns once the case is committed.

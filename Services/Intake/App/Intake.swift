@@ -45,6 +45,30 @@ public enum Intake: DubanService {
                 t.column("created_at", .double).notNull()
             }
         }
+        migrator.registerMigration("intake-v4-open311") { db in
+            // What Open311 answers about a request: routing's decision as intake learns it, and every update.
+            try db.alter(table: "case_record") { t in
+                t.add(column: "routed_category", .text)
+                t.add(column: "bureau_name", .text)
+                t.add(column: "deadline", .double)
+                t.add(column: "updated_at", .double)
+                t.add(column: "service_code", .text)
+                t.add(column: "media_url", .text)
+                t.add(column: "source", .text)
+            }
+            try db.create(index: "case_record_submitted_at", on: "case_record", columns: ["submitted_at"])
+            try db.create(table: "case_update") { t in
+                t.autoIncrementedPrimaryKey("update_id")
+                t.column("case_id", .text).notNull().indexed()
+                t.column("external_id", .text)
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("note", .text)
+                t.column("at", .double).notNull().indexed()
+                t.uniqueKey(["actor", "external_id"])
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -61,6 +85,9 @@ public enum Intake: DubanService {
             }
         }
         let database = context.database.writer
+        let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
+        let catalog = try Open311Catalog.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
+        let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
         let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
                                     store: store, context: context.zmq, logger: context.logger)
         return ServiceParts(routes: { router in
@@ -69,6 +96,7 @@ public enum Intake: DubanService {
                          body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
             }
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
+                _ = try await keys.authenticate(request, scope: "submit")
                 let body = try await jsonBody(request)
                 let draft = try CaseSubmission.parse(body)
                 let key = request.headers[HTTPField.Name("Idempotency-Key")!]
@@ -84,6 +112,7 @@ public enum Intake: DubanService {
                 let (action, update) = try CaseUpdateRequest.parse(try await jsonBody(request))
                 return JSONResponse(try await store.update(id, action: action, request: update, key: key))
             }
+            open311.register(on: router)
         }, onEvent: { db, event in
             guard case .caseRouted(let routed) = event.payload else { return }
             try CaseStore.applyRouted(event, routed, in: db)

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""`make compose-test`: docker-compose.yml, unchanged, brought up in real containers with podman-compose and fed cases.
+
+Builds the image from deploy/Dockerfile (on stand-in base images, deploy/podman/standin-images.sh), generates keys
+with the image's own `duban keygen` when deploy/keys/ has none, brings the stack up, waits for every service's
+/health, submits cases through intake's published port, restarts the routing container mid-stream, checks that every
+accepted case reaches reporting routed exactly once, reads the logs for errors, and tears everything down (volumes
+included), also when a step fails. Standard library only.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROJECT = "duban-compose-test"
+IMAGE = "duban:latest"
+SERVICES = {"intake": 8080, "routing": 8081, "escalation": 8082, "reporting": 8083}
+COMPOSE = ["podman-compose", "-p", PROJECT, "-f", os.path.join(ROOT, "docker-compose.yml")]
+
+
+def step(text):
+    print(f"[compose-test {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def run(args, **kw):
+    return subprocess.run(args, cwd=ROOT, check=True, **kw)
+
+
+def http(method, url, body=None, timeout=5):
+    data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+    request = urllib.request.Request(url, data, {"Content-Type": "application/json"}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def wait_until(what, check, seconds):
+    deadline = time.time() + seconds
+    last = None
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except (OSError, ValueError) as error:  # not up yet
+            last = error
+        time.sleep(1)
+    raise SystemExit(f"compose-test: timed out waiting for {what} ({last})")
+
+
+def healthy(port):
+    status, _ = http("GET", f"http://127.0.0.1:{port}/health", timeout=2)
+    return status == 200
+
+
+def submit(case, attempts=30):
+    # Accepted means stored: retry only when the request did not get an answer (intake restarting), never after a 201.
+    for _ in range(attempts):
+        try:
+            status, body = http("POST", "http://127.0.0.1:8080/v1/cases", case)
+            if status == 201:
+                return body["id"]
+            raise SystemExit(f"compose-test: intake refused a case: {status} {body}")
+        except OSError:
+            time.sleep(1)
+    raise SystemExit("compose-test: intake did not answer")
+
+
+def main():
+    cases = [json.loads(line) for line in open(os.path.join(ROOT, "deploy/demo/cases.jsonl"), encoding="utf-8")]
+    step("stand-in base images")
+    run([os.path.join(ROOT, "deploy/podman/standin-images.sh")])
+    if os.environ.get("COMPOSE_TEST_REUSE_IMAGE") and subprocess.run(["podman", "image", "exists", IMAGE]).returncode == 0:
+        step(f"reusing {IMAGE} (COMPOSE_TEST_REUSE_IMAGE is set)")
+    else:
+        step(f"building {IMAGE} from deploy/Dockerfile (a release build: many minutes on 2 cores)")
+        run(["podman", "build", "-q", "-f", "deploy/Dockerfile", "-t", IMAGE, "."], stdout=subprocess.DEVNULL)
+    keys = os.path.join(ROOT, "deploy/keys")
+    if not os.path.exists(os.path.join(keys, "intake.key")):
+        step("generating keys into deploy/keys/ with the image's duban keygen")
+        os.makedirs(keys, exist_ok=True)
+        run(["podman", "run", "--rm", "-v", f"{keys}:/keys", IMAGE, "duban", "keygen", "--dir", "/keys"])
+
+    failed = True
+    try:
+        step("podman-compose up")
+        run(COMPOSE + ["up", "-d"], stdout=subprocess.DEVNULL)
+        for name, port in SERVICES.items():
+            wait_until(f"{name} /health", lambda: healthy(port), 120)
+        step("all four services healthy")
+
+        ids = []
+        for n in range(60):
+            source = cases[n % len(cases)]
+            case = {k: source[k] for k in ("title", "description", "channel", "enterprise") if source.get(k)}
+            case["title"] = f"{case['title']}（{n + 1}）"
+            ids.append(submit(case))
+            if n == 20:
+                step("restarting the routing container mid-stream")
+                run(["podman", "restart", "-t", "0", f"{PROJECT}_routing_1"], stdout=subprocess.DEVNULL)
+            if n == 40:
+                step("restarting the intake container mid-stream")
+                run(["podman", "restart", "-t", "0", f"{PROJECT}_intake_1"], stdout=subprocess.DEVNULL)
+        step(f"{len(ids)} cases accepted; waiting for all of them in reporting")
+
+        def all_routed():
+            for case_id in ids:
+                status, view = http("GET", f"http://127.0.0.1:8083/v1/cases/{case_id}")
+                if status != 200 or not view.get("bureau") or not view.get("deadline"):
+                    return False
+            return True
+        wait_until("every case routed in reporting", all_routed, 120)
+        if len(set(ids)) != len(ids):
+            raise SystemExit("compose-test: intake gave the same id twice")
+        status, listed = http("GET", "http://127.0.0.1:8083/v1/cases?limit=500")
+        listed_ids = [item["id"] for item in listed["cases"]]
+        if status != 200 or listed["total"] != len(ids) or sorted(listed_ids) != sorted(ids):
+            raise SystemExit(f"compose-test: reporting lists {listed.get('total')} cases, intake accepted {len(ids)}")
+        step(f"all {len(ids)} cases routed in reporting, each once")
+
+        logs = subprocess.run(COMPOSE + ["logs"], cwd=ROOT, capture_output=True, text=True)
+        lines = (logs.stdout + logs.stderr).splitlines()
+        errors = [line for line in lines if " error " in line or " critical " in line]
+        if errors:
+            raise SystemExit("compose-test: errors in the logs:\n" + "\n".join(errors[:20]))
+        step(f"logs read ({len(lines)} lines): no errors")
+        failed = False
+    finally:
+        if failed:
+            subprocess.run(COMPOSE + ["logs"], cwd=ROOT)
+        step("podman-compose down, volumes included")
+        subprocess.run(COMPOSE + ["down", "-v"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    step("passed")
+
+
+if __name__ == "__main__":
+    main()
