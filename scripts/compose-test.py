@@ -30,9 +30,9 @@ def run(args, **kw):
     return subprocess.run(args, cwd=ROOT, check=True, **kw)
 
 
-def http(method, url, body=None, timeout=5):
+def http(method, url, body=None, timeout=5, headers=None):
     data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-    request = urllib.request.Request(url, data, {"Content-Type": "application/json"}, method=method)
+    request = urllib.request.Request(url, data, {"Content-Type": "application/json", **(headers or {})}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.load(response)
@@ -58,11 +58,11 @@ def healthy(port):
     return status == 200
 
 
-def submit(case, attempts=30):
+def submit(case, key, attempts=30):
     # Accepted means stored: retry only when the request did not get an answer (intake restarting), never after a 201.
     for _ in range(attempts):
         try:
-            status, body = http("POST", "http://127.0.0.1:8080/v1/cases", case)
+            status, body = http("POST", "http://127.0.0.1:8080/v1/cases", case, headers={"Authorization": f"Bearer {key}"})
             if status == 201:
                 return body["id"]
             raise SystemExit(f"compose-test: intake refused a case: {status} {body}")
@@ -93,13 +93,16 @@ def main():
         for name, port in SERVICES.items():
             wait_until(f"{name} /health", lambda: healthy(port), 120)
         step("all four services healthy")
+        key = subprocess.run(["podman", "exec", f"{PROJECT}_intake_1", "intake", "keys", "create", "--name", "compose-test",
+                              "--scope", "submit", "--scope", "read"], check=True, capture_output=True, text=True).stdout.strip()
+        step("API key created inside the intake container (intake keys create)")
 
         ids = []
         for n in range(60):
             source = cases[n % len(cases)]
             case = {k: source[k] for k in ("title", "description", "channel", "enterprise") if source.get(k)}
             case["title"] = f"{case['title']}（{n + 1}）"
-            ids.append(submit(case))
+            ids.append(submit(case, key))
             if n == 20:
                 step("restarting the routing container mid-stream")
                 run(["podman", "restart", "-t", "0", f"{PROJECT}_routing_1"], stdout=subprocess.DEVNULL)

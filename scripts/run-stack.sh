@@ -12,6 +12,11 @@ stop() {
   echo "Stopped."
 }
 trap stop INT TERM EXIT
+# A key for local use (make demo, curl): submitting needs one. Made once; only its hash is stored in intake.
+if [ ! -s var/local.key ]; then
+  "$bin/intake" keys create --name local --scope submit --scope read --scope feedback --data-dir var/intake --keys-dir deploy/keys \
+    > var/local.key || { echo "could not create the local API key" >&2; exit 1; }
+fi
 for service in reporting escalation routing intake; do
   "$bin/$service" --data-dir "var/$service" --keys-dir deploy/keys >"var/log/$service.log" 2>&1 &
   pids+=($!)
@@ -25,6 +30,8 @@ Duban is running (logs in var/log/, data in var/):
   routing     http://127.0.0.1:8081   POST /v1/routing/preview
   escalation  http://127.0.0.1:8082   GET /v1/notices   (ZeroMQ PUB tcp://127.0.0.1:5580, replay tcp://127.0.0.1:5581)
   reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/cases, GET /v1/stats
+API key for local use (submit, read, feedback) in var/local.key:
+  curl -H "Authorization: Bearer \$(cat var/local.key)" ...
 Try: make demo     Stop: Ctrl-C
 MSG
 # If any service exits, say which and stop the rest.

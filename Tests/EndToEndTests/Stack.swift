@@ -140,6 +140,19 @@ final class Stack: @unchecked Sendable {
         return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
+    /// Any request, with its raw answer.
+    func request(_ service: String, _ method: String, _ path: String, body: Data? = nil, contentType: String? = nil,
+                 headers: [String: String] = [:]) async throws -> (status: Int, body: Data, contentType: String?) {
+        var request = URLRequest(url: url(service, path))
+        request.httpMethod = method
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, data, http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
     /// Creates an API key with intake's own command, as an operator would.
     func createKey(_ name: String, scopes: [String]) throws -> String {
         try run(binDirectory + "/intake", ["keys", "create", "--name", name] + scopes.flatMap { ["--scope", $0] }

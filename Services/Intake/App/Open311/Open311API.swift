@@ -281,8 +281,17 @@ struct Open311Error: Error {
 /// Open311 times: ISO 8601 with a time zone; Duban writes them in China Standard Time (+08:00).
 enum Open311Time {
     static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "Asia/Shanghai")!))
+        // China keeps +08:00 all year; the W3C profile of ISO 8601 that Open311 asks for writes the offset with a colon.
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+08:00", parts.year!, parts.month!, parts.day!, parts.hour!,
+                      parts.minute!, parts.second!)
     }
+
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
+        return calendar
+    }()
 
     static func parse(_ text: String) -> Date? {
         (try? Date.ISO8601FormatStyle().parse(text)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
