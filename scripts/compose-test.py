@@ -88,8 +88,9 @@ def main():
 
     failed = True
     try:
-        step("podman-compose up")
-        run(COMPOSE + ["up", "-d"], stdout=subprocess.DEVNULL)
+        step("podman-compose up (podman's complaints about systemd healthcheck timers go to the log: none run here)")
+        with open(os.path.join(ROOT, ".build-compose-test.log"), "w") as log:
+            run(COMPOSE + ["up", "-d"], stdout=log, stderr=subprocess.STDOUT)
         for name, port in SERVICES.items():
             wait_until(f"{name} /health", lambda: healthy(port), 120)
         step("all four services healthy")
@@ -105,10 +106,10 @@ def main():
             ids.append(submit(case, key))
             if n == 20:
                 step("restarting the routing container mid-stream")
-                run(["podman", "restart", "-t", "0", f"{PROJECT}_routing_1"], stdout=subprocess.DEVNULL)
+                run(["podman", "restart", "-t", "0", f"{PROJECT}_routing_1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if n == 40:
                 step("restarting the intake container mid-stream")
-                run(["podman", "restart", "-t", "0", f"{PROJECT}_intake_1"], stdout=subprocess.DEVNULL)
+                run(["podman", "restart", "-t", "0", f"{PROJECT}_intake_1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         step(f"{len(ids)} cases accepted; waiting for all of them in reporting")
 
         def all_routed():
@@ -132,6 +133,13 @@ def main():
         if errors:
             raise SystemExit("compose-test: errors in the logs:\n" + "\n".join(errors[:20]))
         step(f"logs read ({len(lines)} lines): no errors")
+        running = subprocess.run(["podman", "ps", "--filter", f"name={PROJECT}_", "--format", "{{.Names}} {{.State}}"],
+                                 capture_output=True, text=True, check=True).stdout.split("\n")
+        # podman 4.3 prints the state as "Up 12 seconds ago", later versions as "running".
+        up = sorted(line.split()[0] for line in running if line.split()[1:2] in (["Up"], ["running"]))
+        if up != sorted(f"{PROJECT}_{name}_1" for name in SERVICES):
+            raise SystemExit(f"compose-test: not every container is running: {running}")
+        step("all four containers still running")
         failed = False
     finally:
         if failed:
