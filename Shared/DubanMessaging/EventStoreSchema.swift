@@ -38,5 +38,20 @@ public enum EventStoreSchema {
                 t.column("replayed_at", .double)
             }
         }
+        migrator.registerMigration("messaging-v2-lean-log") { db in
+            // Nothing reads the log by event id or case: its two secondary indexes (one on random UUIDs) cost most of
+            // an append. Deliveries read by `seq`, the row id itself.
+            try db.create(table: "event_log_lean") { t in
+                t.column("seq", .integer).primaryKey(autoincrement: true)
+                t.column("event_id", .text).notNull()
+                t.column("case_id", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("body", .blob).notNull()
+                t.column("created_at", .double).notNull()
+            }
+            try db.execute(sql: "INSERT INTO event_log_lean SELECT seq, event_id, case_id, type, body, created_at FROM event_log")
+            try db.drop(table: "event_log")
+            try db.rename(table: "event_log_lean", to: "event_log")
+        }
     }
 }

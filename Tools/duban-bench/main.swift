@@ -89,6 +89,54 @@ func rawZeroMQ() throws -> Row {
     return Row(name: "raw libzmq DEALER→ROUTER tcp", rate: Double(eventCount) / elapsed, detail: "baseline, \(sampleBody.count) B")
 }
 
+// MARK: The hop's two ends alone, without the link: where its time goes.
+
+/// The producer's share: encode and append every event in batches of the same size, nothing sent.
+func producerAppendOnly() throws -> Row {
+    var migrator = DatabaseMigrator()
+    EventStoreSchema.register(in: &migrator)
+    let database = try ServiceDatabase(directory: directory, name: "append-only", migrator: migrator)
+    let log = EventLog(producer: "intake")
+    let elapsed = try seconds {
+        var index = 0
+        while index < eventCount {
+            let range = index..<min(eventCount, index + batchSize)
+            try database.writer.write { db in
+                for n in range { try log.append(sampleEnvelope.payload, caseID: CaseID(rawValue: "DB-\(n)"), at: Date(), in: db) }
+            }
+            index = range.upperBound
+        }
+    }
+    return Row(name: "producer alone: encode + append to the event log", rate: Double(eventCount) / elapsed, detail: "part of the hop")
+}
+
+/// The consumer's share: decode and apply every event with its cursor, in the listener's batches, nothing received.
+func consumerApplyOnly() throws -> Row {
+    var migrator = DatabaseMigrator()
+    EventStoreSchema.register(in: &migrator)
+    migrator.registerMigration("applied") { try $0.execute(sql: "CREATE TABLE applied (event_id TEXT PRIMARY KEY, latency REAL NOT NULL)") }
+    let database = try ServiceDatabase(directory: directory, name: "apply-only", migrator: migrator)
+    let bodies = (0..<eventCount).map { _ in
+        EventCodec.encode(EventEnvelope(occurredAt: Date(), producer: "intake", caseID: "DB-1", payload: sampleEnvelope.payload))
+    }
+    let elapsed = try seconds {
+        var index = 0
+        while index < eventCount {
+            let range = index..<min(eventCount, index + 500)
+            try database.writer.write { db in
+                for n in range {
+                    let event = try EventCodec.decode(bodies[n])
+                    try db.cachedStatement(sql: "INSERT INTO applied (event_id, latency) VALUES (?, ?)")
+                        .execute(arguments: [event.id.uuidString, 0.0])
+                }
+                try EventLogQueries.saveAppliedSeq(Int64(range.upperBound), producer: "intake", in: db)
+            }
+            index = range.upperBound
+        }
+    }
+    return Row(name: "consumer alone: decode + apply + cursor", rate: Double(eventCount) / elapsed, detail: "part of the hop")
+}
+
 // MARK: The goal: one durable hop (producer commit, CURVE send, consumer commit, acknowledgement).
 
 func durableHop() async throws -> Row {
@@ -166,10 +214,12 @@ if only.contains("hop") {
 let sqlite = try rawSQLite()
 let zeromq = try rawZeroMQ()
 let hop = try await durableHop()
+let producerAlone = try producerAppendOnly()
+let consumerAlone = try consumerApplyOnly()
 print("")
 print("| measurement | events/s | notes |")
 print("|---|---:|---|")
-for row in [hop, sqlite, zeromq] {
+for row in [hop, sqlite, zeromq, producerAlone, consumerAlone] {
     print("| \(row.name) | \(Int(row.rate)) | \(row.detail) |")
 }
 let ratio = hop.rate / sqlite.rate
