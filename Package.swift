@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev, linked through the module map (pkg-config adds a forbidden -isystem flag).
@@ -111,6 +112,7 @@ let package = Package(
 package.targets += service("Intake", executable: "intake", dependencies: [
     .product(name: "Crypto", package: "swift-crypto"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Yams", package: "Yams"),
+    .product(name: "SwiftCSV", package: "SwiftCSV"),
 ])
 package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
 package.targets += service("Escalation", executable: "escalation", dependencies: [

@@ -184,6 +184,19 @@ final class Stack: @unchecked Sendable {
     }
 
     @discardableResult
+    /// Runs `intake <arguments>` against this stack's intake data, as an operator would: exit status and output.
+    func intakeCommand(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binDirectory + "/intake")
+        process.arguments = arguments + ["--data-dir", directory + "/data/intake", "--keys-dir", directory + "/keys"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     private func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -17,12 +17,20 @@ struct CaseStore: Sendable {
                 open311: Open311Extras? = nil) async throws -> SubmittedCase {
         let now = clock.now()
         return try await database.write { db in
-            let submitted = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            let submitted = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
             if let open311 {
                 try db.execute(sql: "UPDATE case_record SET service_code = ?, media_url = ?, source = ? WHERE case_id = ?",
                                arguments: [open311.serviceCode, open311.mediaURL, open311.source, submitted.id.rawValue])
             }
             return submitted
+        }
+    }
+
+    /// The same, saying whether the case is new or an earlier one returned for the same idempotency key.
+    func submitReportingNew(_ draft: CaseDraft, idempotencyKey: String, requestHash: String) async throws -> (SubmittedCase, Bool) {
+        let now = clock.now()
+        return try await database.write { db in
+            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
         }
     }
 
@@ -38,11 +46,12 @@ struct CaseStore: Sendable {
     func submitWaiting(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String) throws -> SubmittedCase {
         let now = clock.now()
         return try database.write { db in
-            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
         }
     }
 
-    private func store(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String, at now: Date, in db: Database) throws -> SubmittedCase {
+    private func store(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String, at now: Date,
+                       in db: Database) throws -> (case: SubmittedCase, isNew: Bool) {
             let encoder = DubanJSON.encoder()
             if let idempotencyKey {
                 if let row = try Row.fetchOne(db, sql: """
@@ -53,8 +62,8 @@ struct CaseStore: Sendable {
                         throw APIError(.unprocessableContent, code: "idempotency_key_reused",
                                        "this Idempotency-Key was used for a different request")
                     }
-                    return SubmittedCase(id: CaseID(rawValue: row["case_id"]), status: .submitted,
-                                         submittedAt: Date(timeIntervalSince1970: row["submitted_at"]))
+                    return (SubmittedCase(id: CaseID(rawValue: row["case_id"]), status: .submitted,
+                                          submittedAt: Date(timeIntervalSince1970: row["submitted_at"])), false)
                 }
             }
             try db.execute(sql: """
@@ -71,7 +80,7 @@ struct CaseStore: Sendable {
                 try db.execute(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])
             }
-            return SubmittedCase(id: id, status: .submitted, submittedAt: now)
+            return (SubmittedCase(id: id, status: .submitted, submittedAt: now), true)
     }
 
     static func day(_ date: Date) -> String {

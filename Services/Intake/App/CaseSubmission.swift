@@ -16,6 +16,11 @@ struct CaseSubmission {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw APIError.badRequest("invalid_json", "the body must be a JSON object")
         }
+        return try parse(object: object)
+    }
+
+    /// The same checks on fields already parsed (a JSON object, or a CSV row made into one).
+    static func parse(object: [String: Any]) throws -> CaseDraft {
         if let unknown = Set(object.keys).subtracting(allowedFields).sorted().first {
             throw APIError.badRequest("unknown_field", "unknown field '\(unknown)'")
         }

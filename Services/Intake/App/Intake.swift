@@ -10,7 +10,7 @@ import Hummingbird
 /// Intake: the front door. Validates a problem, stores it, and announces it, all in one transaction.
 public enum Intake: DubanService {
     public static let descriptor = ServiceDescriptor.intake
-    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self] }
+    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("intake-v1") { db in
@@ -75,6 +75,7 @@ public enum Intake: DubanService {
         let store = CaseStore(database: context.database.writer, events: context.events, clock: context.clock)
         let maxBody = context.settings.reader.int(forKey: "intake.max-body-bytes", default: 64 * 1024)
         let keys = APIKeys(database: context.database.writer)
+        let maxImport = context.settings.reader.int(forKey: "intake.max-import-bytes", default: 8 * 1024 * 1024)
         /// The body, within the size limit, as JSON.
         @Sendable func jsonBody(_ request: Request) async throws -> Data {
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
@@ -111,6 +112,17 @@ public enum Intake: DubanService {
                 let id = CaseID(rawValue: try context.parameters.require("id"))
                 let (action, update) = try CaseUpdateRequest.parse(try await jsonBody(request))
                 return JSONResponse(try await store.update(id, action: action, request: update, key: key))
+            }
+            router.post("/v1/imports") { request, _ -> JSONResponse<CSVImport.Report> in
+                let key = try await keys.authenticate(request, scope: "submit")
+                guard request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true else {
+                    throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send the file as text/csv")
+                }
+                let data: Data
+                do { data = Data(buffer: try await request.body.collect(upTo: maxImport)) } catch {
+                    throw APIError(.contentTooLarge, code: "body_too_large", "the file is larger than \(maxImport) bytes")
+                }
+                return JSONResponse(try await CSVImport(store: store, source: key.name).run(data))
             }
             open311.register(on: router)
         }, onEvent: { db, event in
