@@ -60,7 +60,10 @@ extension EndToEnd {
             #expect(status == 200)
             #expect(document["openapi"] as? String == "3.0.3")
             let paths = (document["paths"] as? [String: Any])?.keys.sorted()
-            #expect(paths == ["/health", "/v1/cases", "/v1/cases/{id}/updates"])
+            #expect(paths == ["/health", "/open311/v2/discovery.{format}", "/open311/v2/requests.{format}",
+                              "/open311/v2/requests/{service_request_id}.{format}", "/open311/v2/servicerequestupdates.{format}",
+                              "/open311/v2/services.{format}", "/open311/v2/services/{service_code}.{format}",
+                              "/open311/v2/tokens/{token}.{format}", "/v1/cases", "/v1/cases/{id}/updates", "/v1/imports"])
             let actions = (((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["CaseUpdate"] as? [String: Any])?["properties"] as? [String: Any])?["action"] as? [String: Any])?["enum"] as? [String]
             #expect(actions?.count == 11, "every update action the API takes is described")
         }

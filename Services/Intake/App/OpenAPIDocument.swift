@@ -9,6 +9,7 @@ enum OpenAPIDocument {
         "/v1/cases": {
           "post": {
             "summary": "Submit a problem",
+            "security": [{"apiKey": []}],
             "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false,
                             "schema": {"type": "string", "minLength": 1, "maxLength": 200},
                             "description": "A retried request with the same key returns the same case."}],
@@ -16,6 +17,8 @@ enum OpenAPIDocument {
             "responses": {
               "201": {"description": "Stored and announced", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmittedCase"}}}},
               "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
               "413": {"$ref": "#/components/responses/Error"},
               "415": {"$ref": "#/components/responses/Error"},
               "422": {"$ref": "#/components/responses/Error"}
@@ -38,13 +41,57 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/imports": {
+          "post": {
+            "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8, header row), row by row",
+            "description": "Columns: title, description (required); ref, channel, enterprise, name, phone, category, latitude, longitude, address. Each row is validated like POST /v1/cases and stored on its own; a row's ref (or its content) keys idempotency, so a re-import adds nothing.",
+            "security": [{"apiKey": []}],
+            "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
+            "responses": {
+              "200": {"description": "A result per row", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/open311/v2/discovery.{format}": {"get": {"summary": "Open311 GeoReport v2 service discovery", "parameters": [{"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
+        "/open311/v2/services.{format}": {"get": {"summary": "Open311 service list: one per open311Codes entry in routing.yaml", "parameters": [{"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
+        "/open311/v2/services/{service_code}.{format}": {"get": {"summary": "Open311 service definition", "parameters": [{"name": "service_code", "in": "path", "required": true, "schema": {"type": "string"}}, {"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
+        "/open311/v2/requests.{format}": {
+          "get": {"summary": "Open311 service requests (90 days or 1,000 by default)", "parameters": [{"$ref": "#/components/parameters/Format"},
+            {"name": "service_request_id", "in": "query", "schema": {"type": "string"}}, {"name": "service_code", "in": "query", "schema": {"type": "string"}},
+            {"name": "start_date", "in": "query", "schema": {"type": "string"}}, {"name": "end_date", "in": "query", "schema": {"type": "string"}},
+            {"name": "status", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}},
+          "post": {"summary": "Create an Open311 service request (api_key with the submit scope)", "parameters": [{"$ref": "#/components/parameters/Format"}],
+            "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Open311Request"}}}},
+            "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}
+        },
+        "/open311/v2/requests/{service_request_id}.{format}": {"get": {"summary": "One Open311 service request, as a list of one", "parameters": [{"name": "service_request_id", "in": "path", "required": true, "schema": {"type": "string"}}, {"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
+        "/open311/v2/tokens/{token}.{format}": {"get": {"summary": "The request id for a token (requests are realtime: the token is the id)", "parameters": [{"name": "token", "in": "path", "required": true, "schema": {"type": "string"}}, {"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
+        "/open311/v2/servicerequestupdates.{format}": {
+          "get": {"summary": "Status updates (FixMyStreet's extension)", "parameters": [{"$ref": "#/components/parameters/Format"},
+            {"name": "start_date", "in": "query", "schema": {"type": "string"}}, {"name": "end_date", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}},
+          "post": {"summary": "A bureau's system pushes a status change (api_key of that bureau)", "parameters": [{"$ref": "#/components/parameters/Format"}],
+            "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Open311Update"}}}},
+            "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}
+        },
         "/health": {
           "get": {"summary": "Liveness and delivery backlog", "responses": {"200": {"description": "The health report", "content": {"application/json": {"schema": {"type": "object"}}}}}}
         }
       },
       "components": {
+        "parameters": {"Format": {"name": "format", "in": "path", "required": true, "schema": {"type": "string", "enum": ["json", "xml"]}}},
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A key made with `intake keys create`."}},
         "responses": {
+          "Open311": {"description": "GeoReport v2 content, the same in both formats", "content": {"application/json": {"schema": {}}, "text/xml": {"schema": {"type": "string"}}}},
+          "Open311Error": {"description": "GeoReport v2 errors: a list of {code, description}; the description starts with Duban's stable code", "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "object", "required": ["code", "description"],
+                                 "properties": {"code": {"type": "integer"}, "description": {"type": "string"}}}}},
+            "text/xml": {"schema": {"type": "string"}}}},
           "Error": {"description": "Refused, with a stable code", "content": {"application/json": {"schema": {
             "type": "object", "required": ["error"],
             "properties": {"error": {"type": "object", "required": ["code", "message"],
@@ -86,8 +133,29 @@ enum OpenAPIDocument {
             }
           },
           "UpdatedCase": {
-            "type": "object", "required": ["id", "action", "status"],
-            "properties": {"id": {"type": "string"}, "action": {"type": "string"}, "status": {"type": "string"}}
+            "type": "object", "required": ["id", "updateId", "action", "status"],
+            "properties": {"id": {"type": "string"}, "updateId": {"type": "integer"}, "action": {"type": "string"}, "status": {"type": "string"}}
+          },
+          "ImportReport": {
+            "type": "object", "required": ["rows", "created", "duplicates", "failed", "results"],
+            "properties": {"rows": {"type": "integer"}, "created": {"type": "integer"}, "duplicates": {"type": "integer"}, "failed": {"type": "integer"},
+                           "results": {"type": "array", "items": {"type": "object", "required": ["row", "outcome"],
+                             "properties": {"row": {"type": "integer"}, "ref": {"type": "string"}, "outcome": {"type": "string", "enum": ["created", "duplicate", "error"]},
+                                            "id": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}
+          },
+          "Open311Request": {
+            "type": "object", "required": ["api_key", "service_code"],
+            "properties": {"api_key": {"type": "string"}, "service_code": {"type": "string"}, "lat": {"type": "number"}, "long": {"type": "number"},
+                           "address_string": {"type": "string"}, "address_id": {"type": "string"}, "description": {"type": "string", "maxLength": 4000},
+                           "first_name": {"type": "string"}, "last_name": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
+                           "device_id": {"type": "string"}, "account_id": {"type": "string"}, "media_url": {"type": "string"}}
+          },
+          "Open311Update": {
+            "type": "object", "required": ["api_key", "service_request_id", "status"],
+            "properties": {"api_key": {"type": "string"}, "service_request_id": {"type": "string"}, "update_id": {"type": "string"},
+                           "status": {"type": "string", "enum": ["open", "in_progress", "investigating", "action_scheduled", "fixed", "closed",
+                                                                 "no_further_action", "duplicate", "not_councils_responsibility", "internal_referral", "reopen"]},
+                           "updated_datetime": {"type": "string"}, "description": {"type": "string", "maxLength": 4000}}
           }
         }
       }
