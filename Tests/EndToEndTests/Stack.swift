@@ -19,6 +19,8 @@ final class Stack: @unchecked Sendable {
     let ingressPort: Int
     /// An API key with the `submit` and `read` scopes, made with intake's own command before it starts.
     private(set) var submitKey = ""
+    /// The services' log level (`trace` logs the most).
+    var logLevel = "warning"
     /// Extra flags per service, e.g. `--testing-time-control` for escalation.
     var extraArguments: [String: [String]] = [:]
     private var processes: [String: Process] = [:]
@@ -50,7 +52,7 @@ final class Stack: @unchecked Sendable {
     func arguments(for service: String) -> [String] {
         var arguments = ["--http-port", String(httpPorts[service]!), "--data-dir", directory + "/data/" + service,
                          "--keys-dir", directory + "/keys", "--routing-config-dir", repository + "/deploy/config",
-                         "--log-level", "warning"]
+                         "--log-level", logLevel]
         if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
         arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)",
                       "--notices-replay-bind", "tcp://127.0.0.1:\(noticeReplayPort)", "--public-url", "http://duban.test",
@@ -95,6 +97,8 @@ final class Stack: @unchecked Sendable {
             process.waitUntilExit()
         }
     }
+
+    func log(_ service: String) -> String { (try? String(contentsOfFile: logPath(service), encoding: .utf8)) ?? "" }
 
     func logPath(_ service: String) -> String { directory + "/\(service).log" }
 

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// Names and phone numbers are stored but never written to any service's log, whatever door they came in by and
+    /// whether the request was accepted or refused, even at the most verbose log level.
+    @Suite(.serialized) struct PersonalDataTests {
+        static let name = "王小明"
+        static let phone = "13912345678"
+
+        @Test func personalDataNeverReachesTheLogs() async throws {
+            let stack = try Stack()
+            stack.logLevel = "trace"
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let auth = ["Authorization": "Bearer \(stack.submitKey)"]
+
+            // JSON API: accepted, and refused in several ways with the personal data in the body.
+            let (_, created) = try await stack.postCase(["title": "厂区频繁停电", "description": "近一个月停电三次",
+                                                         "submitter": ["name": Self.name, "phone": Self.phone]])
+            let id = try #require(created["id"] as? String)
+            for body in [#"{"title": "t", "description": "d", "submitter": {"name": "\#(Self.name)", "phone": "\#(Self.phone)", "age": 3}}"#,
+                         #"{"title": "t", "description": "d", "phone": "\#(Self.phone)"}"#,
+                         #"{"title": "\#(Self.name) \#(Self.phone)""#] {
+                let refused = try await stack.request("intake", "POST", "/v1/cases", body: Data(body.utf8), contentType: "application/json",
+                                                      headers: auth)
+                #expect(refused.status == 400)
+            }
+            // Open311 and CSV.
+            let form = "api_key=\(stack.submitKey)&service_code=105&address_string=x&first_name=\(Self.name)&phone=\(Self.phone)"
+                .addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+            #expect(try await stack.request("intake", "POST", "/open311/v2/requests.json", body: Data(form.utf8),
+                                            contentType: "application/x-www-form-urlencoded").status == 200)
+            let csv = "title,description,name,phone\n招工难,普工招不到人,\(Self.name),\(Self.phone)\n,缺标题,\(Self.name),\(Self.phone)\n"
+            #expect(try await stack.request("intake", "POST", "/v1/imports", body: Data(csv.utf8), contentType: "text/csv", headers: auth).status == 200)
+
+            // Carried to every service: reporting keeps the case, routing and escalation read it.
+            _ = try await stack.waitForCase(id) { $0["timeline"] as? [Any] != nil && ($0["timeline"] as? [Any])?.count == 3 }
+            for service in Stack.services {
+                let log = stack.log(service)
+                #expect(!log.isEmpty, "\(service) logged at trace level")
+                #expect(!log.contains(Self.phone), "\(service)'s log holds a phone number")
+                #expect(!log.contains(Self.name), "\(service)'s log holds a name")
+            }
+        }
+    }
+}
