@@ -34,6 +34,8 @@ compose-test:
 
 bench: deps
 	$(SWIFT) build -c release --product duban-bench
+	$(SWIFT) build -c release --product intake
+	$(SWIFT) build -c release --product duban
 	$(shell $(SWIFT) build -c release --show-bin-path)/duban-bench
 
 clean:

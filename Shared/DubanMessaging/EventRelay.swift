@@ -118,7 +118,11 @@ public final class EventRelay: Service, Sendable {
             blocked = false
             moreToSend = false
             let room = Int(cursor + Int64(options.window) - (next - 1))
-            if room > 0 {
+            // With no connected consumer the socket takes nothing: reading the log on every commit would only burn
+            // CPU, so wait until it can send again (marked blocked, the poll above watches for that).
+            if room > 0, try !socket.canSend {
+                blocked = true
+            } else if room > 0 {
                 let batch = try database.read { try EventLogQueries.events(after: next - 1, limit: min(room, 256), in: $0) }
                 for event in batch {
                     let frames = WireProtocol.frames(.init(producer: log.producer, epoch: epoch, seq: event.seq, body: event.body))

@@ -3,6 +3,10 @@ import Foundation
 /// The one JSON dialect of Duban's events and APIs: ISO 8601 times in UTC with milliseconds, keys sorted so equal
 /// values encode equally. Times without fractional seconds are read too.
 public enum DubanJSON {
+    /// One encoder for every response: Foundation's JSONEncoder is Sendable and each `encode` works on its own state,
+    /// so sharing it is safe, and it spares building an encoder (and its date closure) per response.
+    public static let shared = encoder()
+
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in

@@ -46,7 +46,7 @@ public struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator, Send
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try DubanJSON.encoder().encode(value)
+        let data = try DubanJSON.shared.encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

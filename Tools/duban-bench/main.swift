@@ -8,8 +8,8 @@ import ZeroMQ
 
 // Duban's benchmarks. Each goal is printed beside the baseline it is judged against, measured in the same run.
 
-/// `BENCH_ONLY=hop,routing,sweep,webhooks` runs some of them (default: all).
-let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,routing,sweep,webhooks").split(separator: ",").map(String.init))
+/// `BENCH_ONLY=hop,submit,routing,sweep,webhooks` runs some of them (default: all).
+let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,submit,routing,sweep,webhooks").split(separator: ",").map(String.init))
 let eventCount = Int(ProcessInfo.processInfo.environment["BENCH_EVENTS"] ?? "") ?? 20_000
 let batchSize = 100
 let directory = NSTemporaryDirectory() + "duban-bench-\(UUID().uuidString)"
@@ -232,6 +232,22 @@ print("|---|---:|---:|")
 print(String(format: "| encode | %.1f µs | %.1f µs |", codec.binaryEncode, codec.jsonEncode))
 print(String(format: "| decode | %.1f µs | %.1f µs |", codec.binaryDecode, codec.jsonDecode))
 print("| size | \(sampleBody.count) B | \((try DubanJSON.encoder().encode(sampleEnvelope)).count) B |")
+}
+
+if only.contains("submit") {
+let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let submitRequests = Int(ProcessInfo.processInfo.environment["BENCH_SUBMITS"] ?? "") ?? 15_000
+let submit = try await SubmitBenchmark.run(binDirectory: binDirectory, directory: directory + "/submit", requests: submitRequests)
+let submitRatio = submit.durable.perSecond / submit.baseline.perSecond
+print("")
+print("POST /v1/cases, \(submit.requests) requests each side in 3 alternating rounds (median shown), \(submit.concurrency) in flight, the real intake (release):")
+print("")
+print("| measurement | requests/s | p50 | p99 |")
+print("|---|---:|---:|---:|")
+print(String(format: "| durable: validated, stored with its event, committed before the 201 | %.0f | %.1f ms | %.1f ms |", submit.durable.perSecond, submit.durable.p50, submit.durable.p99))
+print(String(format: "| baseline: minimal Hummingbird handler, reads the body, stores nothing | %.0f | %.1f ms | %.1f ms |", submit.baseline.perSecond, submit.baseline.p50, submit.baseline.p99))
+print("")
+print(String(format: "durable / minimal handler = %.2f (goal ≥ 0.50): %@", submitRatio, submitRatio >= 0.5 ? "MET" : "NOT MET"))
 }
 
 if only.contains("routing") {

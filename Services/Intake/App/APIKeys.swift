@@ -5,12 +5,17 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// One API key per source system, stored only as a SHA-256 hash, with the scopes it grants:
 /// `submit`, `read`, `dispatch` (the triage office), `approve` (deadline extensions), `feedback` (the submitter's
 /// confirmation and satisfaction), and `bureau:<id>` (act on that bureau's cases only).
 struct APIKeys: Sendable {
     let database: DatabasePool
+    /// Recently seen keys by hash, so a busy source system does not cost a database read per request. A revocation
+    /// (made by the `keys revoke` command, in another process) takes effect within `cacheSeconds`.
+    private let cache = KeyCache()
+    static let cacheSeconds: Double = 1
 
     struct Key: Sendable {
         var name: String
@@ -97,6 +102,14 @@ struct APIKeys: Sendable {
     /// The live (not revoked) key with this secret, if any.
     func lookup(secret: String) async throws -> Key? {
         let hash = Self.hash(secret)
+        let now = ContinuousClock.now
+        if let cached = cache.get(hash, at: now) { return cached }
+        let key = try await fetch(hash: hash)
+        if let key { cache.put(hash, key, until: now + .seconds(Self.cacheSeconds)) }
+        return key
+    }
+
+    private func fetch(hash: String) async throws -> Key? {
         let row = try await database.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL"),
                              arguments: [hash])
@@ -105,7 +118,37 @@ struct APIKeys: Sendable {
     }
 
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(secret.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+}
+
+/// Live keys by hash, each until a deadline; unknown and revoked keys are never cached.
+final class KeyCache: Sendable {
+    private let entries = Mutex<[String: (key: APIKeys.Key, until: ContinuousClock.Instant)]>([:])
+
+    func get(_ hash: String, at now: ContinuousClock.Instant) -> APIKeys.Key? {
+        entries.withLock { entries in
+            guard let entry = entries[hash] else { return nil }
+            guard entry.until > now else {
+                entries[hash] = nil
+                return nil
+            }
+            return entry.key
+        }
+    }
+
+    func put(_ hash: String, _ key: APIKeys.Key, until: ContinuousClock.Instant) {
+        entries.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll() }  // bounded: keys are few, hashes of wrong keys are not cached
+            entries[hash] = (key, until)
+        }
     }
 }
 

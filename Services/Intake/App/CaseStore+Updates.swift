@@ -37,7 +37,7 @@ extension CaseStore {
     func update(_ id: CaseID, action: CaseAction, request: CaseUpdateRequest, key: APIKeys.Key,
                 externalID: String? = nil) async throws -> UpdatedCase {
         let now = clock.now()
-        return try await database.write { db in
+        return try await writer.write { db in
             try applyUpdate(id, action: action, request: request, key: key, externalID: externalID, at: now, in: db)
         }
     }

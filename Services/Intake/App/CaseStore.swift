@@ -1,6 +1,7 @@
 import DubanMessaging
 import DubanModels
 import DubanRuntime
+import DubanStorage
 import Foundation
 import GRDB
 
@@ -9,6 +10,15 @@ struct CaseStore: Sendable {
     let database: DatabasePool
     let events: EventLog
     let clock: WallClock
+    /// Submissions and updates from concurrent requests share commits (each in its own savepoint).
+    let writer: BatchedWriter
+
+    init(database: DatabasePool, events: EventLog, clock: WallClock) {
+        self.database = database
+        self.events = events
+        self.clock = clock
+        self.writer = BatchedWriter(database: database)
+    }
 
 
     /// Stores a case and its event; with an idempotency key, a retry of the same request returns the same case, and
@@ -16,7 +26,7 @@ struct CaseStore: Sendable {
     func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "",
                 open311: Open311Extras? = nil) async throws -> SubmittedCase {
         let now = clock.now()
-        return try await database.write { db in
+        return try await writer.write { db in
             let submitted = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
             if let open311 {
                 try db.execute(sql: "UPDATE case_record SET service_code = ?, media_url = ?, source = ? WHERE case_id = ?",
@@ -29,7 +39,7 @@ struct CaseStore: Sendable {
     /// The same, saying whether the case is new or an earlier one returned for the same idempotency key.
     func submitReportingNew(_ draft: CaseDraft, idempotencyKey: String, requestHash: String) async throws -> (SubmittedCase, Bool) {
         let now = clock.now()
-        return try await database.write { db in
+        return try await writer.write { db in
             try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
         }
     }
@@ -52,7 +62,7 @@ struct CaseStore: Sendable {
 
     private func store(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String, at now: Date,
                        in db: Database) throws -> (case: SubmittedCase, isNew: Bool) {
-            let encoder = DubanJSON.encoder()
+            let encoder = Self.encoder
             if let idempotencyKey {
                 if let row = try Row.fetchOne(db, sql: """
                     SELECT i.request_hash, c.case_id, c.submitted_at FROM idempotency i JOIN case_record c ON c.case_id = i.case_id
@@ -66,15 +76,15 @@ struct CaseStore: Sendable {
                                           submittedAt: Date(timeIntervalSince1970: row["submitted_at"])), false)
                 }
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO case_record (case_id, title, description, channel, submitter, category, location, status, submitted_at)
                 VALUES ('pending', ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [draft.title, draft.description, draft.channel.rawValue, try encoder.encode(draft.submitter),
+                """).execute(arguments: [draft.title, draft.description, draft.channel.rawValue, try encoder.encode(draft.submitter),
                                  draft.category?.rawValue, try draft.location.map { try encoder.encode($0) },
                                  CaseStatus.submitted.rawValue, now.timeIntervalSince1970])
             let number = db.lastInsertedRowID
             let id = CaseID(rawValue: "DB-\(Self.day(now))-\(String(format: "%06lld", number))")
-            try db.execute(sql: "UPDATE case_record SET case_id = ? WHERE number = ?", arguments: [id.rawValue, number])
+            try db.cachedStatement(sql: "UPDATE case_record SET case_id = ? WHERE number = ?").execute(arguments: [id.rawValue, number])
             try events.append(.caseSubmitted(CaseSubmitted(draft: draft, submittedAt: now)), caseID: id, at: now, in: db)
             if let idempotencyKey {
                 try db.execute(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)",
@@ -83,10 +93,19 @@ struct CaseStore: Sendable {
             return (SubmittedCase(id: id, status: .submitted, submittedAt: now), true)
     }
 
+    /// Stores run one at a time on the database's writer, so one encoder serves them all.
+    private static let encoder = DubanJSON.encoder()
+
+    /// The day in China (UTC+8 all year) as `yyyyMMdd`.
     static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+        let parts = chinaCalendar.dateComponents([.year, .month, .day], from: date)
+        let number = parts.year! * 10_000 + parts.month! * 100 + parts.day!
+        return String(number)
     }
+
+    private static let chinaCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
+        return calendar
+    }()
 }

@@ -56,7 +56,7 @@ struct CaseSubmission {
         guard let value = raw as? String else {
             throw APIError.badRequest("invalid_\(key)", "\(path)\(key) must be a string")
         }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmedOfWhitespace
         if trimmed.isEmpty {
             if required { throw APIError.badRequest("\(key)_required", "\(path)\(key) must not be empty") }
             return nil
@@ -106,5 +106,16 @@ struct CaseSubmission {
             address = text
         }
         return Location(latitude: latitude, longitude: longitude, address: address)
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space and line breaks (Unicode's definition), in Swift rather than through
+    /// NSString: this runs on every field of every submission.
+    var trimmedOfWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
     }
 }

@@ -104,7 +104,8 @@ public enum Intake: DubanService {
                 if let key, key.isEmpty || key.count > 200 {
                     throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
                 }
-                return JSONResponse(try await store.submit(draft, idempotencyKey: key, requestHash: try requestHash(draft)),
+                // The request's fingerprint matters only when a key asks for idempotency.
+                return JSONResponse(try await store.submit(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft)),
                                     status: .created)
             }
             router.post("/v1/cases/{id}/updates") { request, context -> JSONResponse<UpdatedCase> in

@@ -122,7 +122,7 @@ extension CaseStore {
     /// update it already made.
     func open311Update(_ id: CaseID, status: String, note: String?, externalID: String?, key: APIKeys.Key) async throws -> Int64 {
         let now = clock.now()
-        return try await database.write { db in
+        return try await writer.write { db in
             if let externalID, let existing = try Int64.fetchOne(db, sql: "SELECT update_id FROM case_update WHERE actor = ? AND external_id = ?",
                                                                  arguments: [key.name, externalID]) {
                 return existing
