@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZeroMQ
 
 extension EndToEnd {
     /// The ZeroMQ ingress, driven by the documented Python example client (pyzmq), against a real intake.
@@ -38,6 +39,7 @@ extension EndToEnd {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [python, stack.repository + "/docs/examples/ingress_client.py", "tcp://127.0.0.1:\(stack.ingressPort)", input]
+            process.environment = ProcessInfo.processInfo.environment.merging(["DUBAN_API_KEY": stack.submitKey]) { $1 }
             let output = Pipe()
             process.standardOutput = output
             try process.run()
@@ -57,6 +59,41 @@ extension EndToEnd {
             #expect(view["bureau"] as? String == "power-supply")
             let (_, health) = try await stack.getJSON("intake", "/health")
             #expect((health["details"] as? [String: String])?["cases"] == "1")
+        }
+    
+        /// Sends each request on one DEALER and reads its JSON answer; the socket lives and dies on this thread.
+        static func exchange(port: Int, _ requests: [[String]]) throws -> [[String: Any]] {
+            let context = try ZMQContext()
+            let dealer = try ZMQSocket(context, type: .dealer)
+            defer { dealer.close() }
+            try dealer.set(.linger(milliseconds: 0))
+            try dealer.set(.receiveTimeout(milliseconds: 5_000))
+            try dealer.connect("tcp://127.0.0.1:\(port)")
+            return try requests.map { frames in
+                try dealer.send(frames)
+                let reply = try #require(try dealer.receive())
+                return (try JSONSerialization.jsonObject(with: reply.frames.last ?? Data()) as? [String: Any]) ?? [:]
+            }
+        }
+
+        @Test func theIngressWantsAKeyWithTheSubmitScope() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let readOnly = try stack.createKey("dashboard", scopes: ["read"])
+            let body = #"{"title": "厂区频繁停电", "description": "近一个月停电三次"}"#
+            let cases: [([String], String)] = [
+                ([body], "api_key_required"),
+                (["", body], "api_key_required"),
+                (["dbk_nope", "", body], "api_key_invalid"),
+                ([readOnly, "", body], "scope_required"),
+            ]
+            let replies = try Self.exchange(port: stack.ingressPort, cases.map(\.0) + [[stack.submitKey, "", body]])
+            for ((frames, code), reply) in zip(cases, replies) {
+                #expect((reply["error"] as? [String: Any])?["code"] as? String == code, "\(frames.count) frames")
+            }
+            #expect((replies.last?["id"] as? String)?.hasPrefix("DB-") == true)
+            #expect((try await stack.getJSON("intake", "/health").json["details"] as? [String: String])?["cases"] == "1")
         }
     }
 }

@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
 """Send a case to Duban's ZeroMQ ingress and print the answer.
 
-    python3 docs/examples/ingress_client.py tcp://127.0.0.1:5590 cases.jsonl
+    DUBAN_API_KEY=dbk_… python3 docs/examples/ingress_client.py tcp://127.0.0.1:5590 cases.jsonl
 
 Each line of the file is a case as JSON (the body of POST /v1/cases). The reply comes only after the case is stored.
 An idempotency key per case (here: the line's "ref", or its number) makes a resend after a timeout safe: intake
 answers with the same case instead of storing it twice. Needs pyzmq (Debian: python3-zmq; PyPI: pyzmq).
 """
 import json
+import os
 import sys
 
 import zmq
 
 
-def submit(socket, key, case, timeout_ms=5000):
-    socket.send_multipart([key.encode(), json.dumps(case, ensure_ascii=False).encode()])
+def submit(socket, api_key, key, case, timeout_ms=5000):
+    socket.send_multipart([api_key.encode(), key.encode(), json.dumps(case, ensure_ascii=False).encode()])
     if not socket.poll(timeout_ms):
         raise TimeoutError("no answer; resend with the same key")
     return json.loads(socket.recv())
@@ -22,6 +23,7 @@ def submit(socket, key, case, timeout_ms=5000):
 
 def main():
     endpoint, path = sys.argv[1], sys.argv[2]
+    api_key = os.environ["DUBAN_API_KEY"]  # a key with the submit scope: intake keys create --name … --scope submit
     context = zmq.Context()
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
@@ -32,7 +34,7 @@ def main():
             case = json.loads(line)
             key = case.pop("ref", None) or f"line-{number}"
             case = {k: v for k, v in case.items() if k in ("title", "description", "channel", "enterprise", "category", "location", "submitter")}
-            answer = submit(socket, key, case)
+            answer = submit(socket, api_key, key, case)
             if "error" in answer:
                 failures += 1
                 print(f"{key}\terror\t{answer['error']['code']}\t{answer['error']['message']}")

@@ -109,12 +109,24 @@ struct APIKeys: Sendable {
         return key
     }
 
+    /// The same, for a caller on its own thread (the ZeroMQ ingress).
+    func lookupWaiting(secret: String) throws -> Key? {
+        let hash = Self.hash(secret)
+        let now = ContinuousClock.now
+        if let cached = cache.get(hash, at: now) { return cached }
+        let key = try database.read { db in try Self.fetch(hash: hash, in: db) }
+        if let key { cache.put(hash, key, until: now + .seconds(Self.cacheSeconds)) }
+        return key
+    }
+
+    private static func fetch(hash: String, in db: Database) throws -> Key? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL"),
+                         arguments: [hash])
+            .map { Key(name: $0["name"], scopes: Set(($0["scopes"] as String).split(separator: " ").map(String.init))) }
+    }
+
     private func fetch(hash: String) async throws -> Key? {
-        let row = try await database.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL"),
-                             arguments: [hash])
-        }
-        return row.map { Key(name: $0["name"], scopes: Set(($0["scopes"] as String).split(separator: " ").map(String.init))) }
+        try await database.read { db in try Self.fetch(hash: hash, in: db) }
     }
 
     static func hash(_ secret: String) -> String {

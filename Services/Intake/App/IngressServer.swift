@@ -7,19 +7,21 @@ import ZeroMQ
 
 /// Intake's ZeroMQ front door, for systems that would rather not speak HTTP (docs/INGRESS.md).
 ///
-/// A ROUTER at `ingress.bind` takes a case as JSON, from a REQ or a DEALER: frames `[body]` or
-/// `[idempotency key, body]`, the body exactly as for `POST /v1/cases`. The one-frame reply comes only after the case
+/// A ROUTER at `ingress.bind` takes a case as JSON, from a REQ or a DEALER: frames `[API key, idempotency key or
+/// empty, body]`, the key with the `submit` scope, the body exactly as for `POST /v1/cases`. The one-frame reply comes only after the case
 /// is committed: `{"id": …, "status": "submitted", "submittedAt": …}`, or `{"error": {"code", "message"}}` with the
 /// same codes as HTTP. A request that is never answered (the process died) is safe to resend with its key.
 final class IngressServer: Service, Sendable {
     private let endpoint: String
     private let store: CaseStore
+    private let keys: APIKeys
     private let context: ZMQContext
     private let logger: Logger
 
-    init(endpoint: String, store: CaseStore, context: ZMQContext, logger: Logger) {
+    init(endpoint: String, store: CaseStore, keys: APIKeys, context: ZMQContext, logger: Logger) {
         self.endpoint = endpoint
         self.store = store
+        self.keys = keys
         self.context = context
         self.logger = logger
     }
@@ -56,15 +58,21 @@ final class IngressServer: Service, Sendable {
 
     private func answer(_ frames: [Data], encoder: JSONEncoder) -> Data {
         do {
-            guard (1...2).contains(frames.count) else {
-                throw APIError.badRequest("invalid_frames", "send [case JSON] or [idempotency key, case JSON]")
+            guard frames.count == 3 else {
+                throw APIError(.unauthorized, code: "api_key_required", "send [API key, idempotency key or empty, case JSON]")
             }
-            let key = frames.count == 2 ? String(data: frames[0], encoding: .utf8) : nil
-            if frames.count == 2 && (key == nil || key!.isEmpty || key!.count > 200) {
+            guard let secret = String(data: frames[0], encoding: .utf8), let apiKey = try keys.lookupWaiting(secret: secret) else {
+                throw APIError(.unauthorized, code: "api_key_invalid", "the API key is unknown or revoked")
+            }
+            guard apiKey.scopes.contains("submit") else {
+                throw APIError(.forbidden, code: "scope_required", "key '\(apiKey.name)' lacks the 'submit' scope")
+            }
+            let key: String? = frames[1].isEmpty ? nil : String(data: frames[1], encoding: .utf8)
+            if !frames[1].isEmpty && (key == nil || key!.count > 200) {
                 throw APIError.badRequest("invalid_idempotency_key", "the idempotency key has 1 to 200 characters of UTF-8")
             }
-            let draft = try CaseSubmission.parse(frames[frames.count - 1])
-            let stored = try store.submitWaiting(draft, idempotencyKey: key, requestHash: try requestHash(draft))
+            let draft = try CaseSubmission.parse(frames[2])
+            let stored = try store.submitWaiting(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft))
             return try encoder.encode(stored)
         } catch let error as APIError {
             return (try? encoder.encode(["error": ["code": error.code, "message": error.message]])) ?? Data()

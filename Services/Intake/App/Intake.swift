@@ -90,7 +90,7 @@ public enum Intake: DubanService {
         let catalog = try Open311Catalog.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
         let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
-                                    store: store, context: context.zmq, logger: context.logger)
+                                    store: store, keys: keys, context: context.zmq, logger: context.logger)
         return ServiceParts(routes: { router in
             router.get("/openapi.json") { _, _ -> Response in
                 Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
