@@ -52,6 +52,31 @@ extension EndToEnd {
             #expect(missing == 404)
         }
 
+        @Test func reportingServesTheMonthlyRankingAndTheWeeklyReport() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let (_, created) = try await stack.postCase(["title": "厂区频繁停电", "description": "近一个月停电三次"])
+            let id = try #require(created["id"] as? String)
+            _ = try await stack.waitForCase(id) { $0["bureau"] != nil }
+            let (status, ranking) = try await stack.getJSON("reporting", "/v1/rankings")
+            #expect(status == 200)
+            let entry = try #require((ranking["entries"] as? [[String: Any]])?.first)
+            #expect(entry["bureau"] as? String == "power-supply" && entry["rank"] as? Int == 1)
+            let json = try await stack.getJSON("reporting", "/v1/reports/weekly")
+            #expect(json.status == 200 && (json.json["overall"] as? [String: Any])?["collected"] as? Int == 1)
+            let csv = try await stack.request("reporting", "GET", "/v1/reports/weekly?format=csv")
+            #expect(csv.status == 200 && csv.contentType?.hasPrefix("text/csv") == true)
+            #expect(String(decoding: csv.body, as: UTF8.self).contains("power-supply,"))
+            let html = try await stack.request("reporting", "GET", "/v1/reports/weekly?format=html")
+            #expect(html.status == 200 && html.contentType?.hasPrefix("text/html") == true)
+            for (path, code) in [("/v1/rankings?month=2026-13", "invalid_month"), ("/v1/reports/weekly?week=2026-W60", "invalid_week"),
+                                 ("/v1/reports/weekly?format=xls", "invalid_format")] {
+                let (bad, body) = try await stack.getJSON("reporting", path)
+                #expect(bad == 400 && (body["error"] as? [String: Any])?["code"] as? String == code, "\(path)")
+            }
+        }
+
         @Test func intakeDescribesItsAPIInOpenAPI() async throws {
             let stack = try Stack()
             try await stack.start("intake")

@@ -42,7 +42,8 @@ import Testing
         }
     }
 
-    @Test func scriptedNovemberMatchesHandComputedFigures() throws {
+    /// Six cases across October and November 2026, hand-computed in docs/METRICS.md terms below.
+    static func scriptedNovember() throws -> History {
         let h = try History()
         try h.submit("C1", "2026-11-02"); try h.route("C1", "2026-11-02", to: "hrss", deadline: "2026-11-11")
         try h.update("C1", "2026-11-03", .sign, .signed); try h.update("C1", "2026-11-04", .measure, .inProgress)
@@ -63,7 +64,11 @@ import Testing
         try h.update("C6", "2026-11-07", .return, .returned); try h.route("C6", "2026-11-07", to: "education", deadline: "2026-11-20")
         try h.update("C6", "2026-11-09", .sign, .signed); try h.update("C6", "2026-11-12", .resolve, .resolved)
         try h.update("C6", "2026-11-13", .rate, .resolved, score: 4)
+        return h
+    }
 
+    @Test func scriptedNovemberMatchesHandComputedFigures() throws {
+        let h = try Self.scriptedNovember()
         let stats = try h.database.writer.read {
             try CaseStats.compute(from: Reporting.day("2026-11-01"), to: Reporting.day("2026-12-01"), bureau: nil,
                                   now: Self.day("2026-11-20"), in: $0)
@@ -85,5 +90,60 @@ import Testing
         #expect(october.overall == .init(collected: 1, measuresDrafted: 0, solved: 0, open: 1, overdue: 1, responseRate: 0,
                                          resolutionRate: 0, satisfactionRate: nil, onTimeRate: nil))
         #expect(october.byStatus == ["assigned": 1])
+    }
+
+    /// November's ranking: hrss scores (1 + 0.5 + 0.5 + 1) / 4 = 0.75, education (2/3 + 1/3 + 1 + 1) / 4 = 0.75; the
+    /// tie goes to the bureau that collected more.
+    @Test func monthlyRankingRanksBureausByTheirRates() throws {
+        let h = try Self.scriptedNovember()
+        let ranking = try h.database.writer.read { try MonthlyRanking.compute(month: "2026-11", now: Self.day("2026-11-20"), in: $0) }
+        #expect(ranking.entries.map(\.bureau) == ["education", "hrss"])
+        #expect(ranking.entries.map(\.rank) == [1, 2])
+        #expect(ranking.entries.map(\.score) == [0.75, 0.75])
+        #expect(ranking.entries.first?.figures.collected == 3)
+        #expect(ranking.from == Reporting.day("2026-11-01") && ranking.to == Reporting.day("2026-12-01"))
+        // October: only hrss, with C5 (no rate but response 0 and resolution 0).
+        let october = try h.database.writer.read { try MonthlyRanking.compute(month: "2026-10", now: Self.day("2026-11-20"), in: $0) }
+        #expect(october.entries.map(\.bureau) == ["hrss"] && october.entries.first?.score == 0)
+        for bad in ["2026-13", "26-11", "2026-1", "november"] {
+            #expect(throws: APIError.self) { try h.database.writer.read { try MonthlyRanking.compute(month: bad, now: Date(), in: $0) } }
+        }
+    }
+
+    /// ISO week 45 of 2026 (Monday 2 to Sunday 8 November) collected the same five cases as November.
+    @Test func weeklyReportInJSONCSVAndHTML() throws {
+        let h = try Self.scriptedNovember()
+        let report = try h.database.writer.read { try WeeklyReport.compute(week: "2026-W45", now: Self.day("2026-11-20"), in: $0) }
+        #expect(report.from == Reporting.day("2026-11-02") && report.to == Reporting.day("2026-11-09"))
+        #expect(report.overall.collected == 5 && report.overall.solved == 2 && report.overall.overdue == 2)
+        #expect(report.bureaus.map(\.bureau) == ["education", "hrss"])
+        // Overdue now, whenever collected: C5 (deadline 29 Oct), C2 (6 Nov, reopened), C3 (9 Nov).
+        #expect(report.overdueNow.map(\.id) == ["C5", "C2", "C3"])
+
+        let csv = report.csv
+        #expect(csv.hasPrefix("\u{FEFF}bureau,bureau_name,collected,measures_drafted,solved,open,overdue,"))
+        let lines = csv.dropFirst().split(separator: "\r\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[1] == "education,education,3,1,1,2,1,0.6667,0.3333,1.0000,1.0000")
+        #expect(lines[2] == "hrss,hrss,2,1,1,1,1,1.0000,0.5000,0.5000,1.0000")
+        #expect(lines[3] == "all,合计,5,2,2,3,2,0.8000,0.4000,0.6667,1.0000")
+
+        let html = report.html
+        #expect(html.hasPrefix("<!doctype html>") && html.contains("督办周报 2026-W45"))
+        #expect(html.contains("<td>education</td><td>education</td><td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>66.7%</td>"))
+        #expect(html.contains("当前超期（3 件）"))
+        #expect(!html.contains("<script") && !html.contains("http"), "no scripts, nothing fetched from elsewhere")
+
+        for bad in ["2026-W54", "2026-48", "W48", "2026-W0"] {
+            #expect(throws: APIError.self) { try h.database.writer.read { try WeeklyReport.compute(week: bad, now: Date(), in: $0) } }
+        }
+    }
+
+    @Test func weekAndMonthNamesInChinaTime() {
+        // Sunday 29 November 2026, 23:30 in Beijing is still week 48; Monday 00:30 is week 49.
+        #expect(ReportPeriod.weekName(of: Reporting.day("2026-11-29")!.addingTimeInterval(23.5 * 3_600)) == "2026-W48")
+        #expect(ReportPeriod.weekName(of: Reporting.day("2026-11-30")!.addingTimeInterval(0.5 * 3_600)) == "2026-W49")
+        #expect(ReportPeriod.monthName(of: Reporting.day("2026-12-01")!.addingTimeInterval(60)) == "2026-12")
+        #expect(ReportPeriod.week("2026-W01")?.0 == Reporting.day("2025-12-29"))
     }
 }

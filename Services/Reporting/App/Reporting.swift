@@ -130,6 +130,21 @@ public enum Reporting: DubanService {
                     let now = clock.now()
                     return JSONResponse(try await database.read { try CaseStats.compute(from: from, to: to, bureau: bureau, now: now, in: $0) })
                 }
+                router.get("/v1/rankings") { request, _ -> JSONResponse<MonthlyRanking> in
+                    let now = clock.now()
+                    let month = request.uri.queryParameters["month"].map(String.init) ?? ReportPeriod.monthName(of: now)
+                    return JSONResponse(try await database.read { try MonthlyRanking.compute(month: month, now: now, in: $0) })
+                }
+                router.get("/v1/reports/weekly") { request, _ -> Response in
+                    let now = clock.now()
+                    let query = request.uri.queryParameters
+                    let week = query["week"].map(String.init) ?? ReportPeriod.weekName(of: now)
+                    let format = query["format"].map(String.init) ?? "json"
+                    guard ["json", "csv", "html"].contains(format) else {
+                        throw APIError.badRequest("invalid_format", "format is json, csv or html")
+                    }
+                    return try await database.read { try WeeklyReport.compute(week: week, now: now, in: $0) }.response(format: format)
+                }
             },
             onEvent: { db, event in try ReadModel.apply(event, in: db) }
         )

@@ -1,0 +1,88 @@
+import DubanRuntime
+import Foundation
+import GRDB
+
+/// The monthly ranking of bureaus (月度排名): each bureau's figures for the cases collected in a month, ranked by the
+/// mean of the rates that apply to it — response, resolution, satisfaction, on time (docs/METRICS.md).
+public struct MonthlyRanking: Codable, Sendable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var rank: Int
+        public var bureau: String
+        public var bureauName: String?
+        /// The mean of the bureau's rates that are defined, to four decimals.
+        public var score: Double?
+        public var figures: CaseStats.Figures
+    }
+
+    public var month: String
+    public var from: Date
+    public var to: Date
+    public var entries: [Entry]
+
+    static func compute(month: String, now: Date, in db: Database) throws -> MonthlyRanking {
+        guard let (from, to) = ReportPeriod.month(month) else {
+            throw APIError.badRequest("invalid_month", "month is yyyy-MM, e.g. 2026-11")
+        }
+        let stats = try CaseStats.compute(from: from, to: to, bureau: nil, now: now, in: db)
+        let names = try Dictionary(Row.fetchAll(db, sql: "SELECT bureau, max(bureau_name) AS name FROM case_view WHERE bureau IS NOT NULL GROUP BY bureau")
+            .map { ($0["bureau"] as String, $0["name"] as String?) }) { first, _ in first }
+        let scored = stats.byBureau.filter { $0.key != "unrouted" }.map { bureau, figures in
+            (bureau: bureau, figures: figures, score: score(figures))
+        }
+        let ordered = scored.sorted { a, b in
+            if a.score != b.score { return (a.score ?? -1) > (b.score ?? -1) }
+            if a.figures.collected != b.figures.collected { return a.figures.collected > b.figures.collected }
+            return a.bureau < b.bureau
+        }
+        return MonthlyRanking(month: month, from: from, to: to, entries: ordered.enumerated().map { index, item in
+            Entry(rank: index + 1, bureau: item.bureau, bureauName: names[item.bureau] ?? nil, score: item.score, figures: item.figures)
+        })
+    }
+
+    static func score(_ figures: CaseStats.Figures) -> Double? {
+        let rates = [figures.responseRate, figures.resolutionRate, figures.satisfactionRate, figures.onTimeRate].compactMap { $0 }
+        guard !rates.isEmpty else { return nil }
+        return (rates.reduce(0, +) / Double(rates.count) * 10_000).rounded() / 10_000
+    }
+}
+
+/// Calendar periods in China time (UTC+8 all year).
+enum ReportPeriod {
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
+        return calendar
+    }()
+
+    /// `yyyy-MM` → the month's first midnight and the next month's.
+    static func month(_ text: String) -> (Date, Date)? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+              (1...12).contains(month), (2000...2100).contains(year),
+              let start = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
+              let end = calendar.date(byAdding: .month, value: 1, to: start) else { return nil }
+        return (start, end)
+    }
+
+    /// ISO week `yyyy-Www` → its Monday midnight and the next Monday's.
+    static func week(_ text: String) -> (Date, Date)? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[1].hasPrefix("W"), let year = Int(parts[0]), let week = Int(parts[1].dropFirst()),
+              (2000...2100).contains(year), (1...53).contains(week),
+              let start = calendar.date(from: DateComponents(weekday: 2, weekOfYear: week, yearForWeekOfYear: year)),
+              calendar.component(.weekOfYear, from: start) == week,
+              let end = calendar.date(byAdding: .day, value: 7, to: start) else { return nil }
+        return (start, end)
+    }
+
+    /// The ISO week that holds `date`, as `yyyy-Www`.
+    static func weekName(of date: Date) -> String {
+        let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+        return "\(parts.yearForWeekOfYear!)-W" + (parts.weekOfYear! < 10 ? "0" : "") + String(parts.weekOfYear!)
+    }
+
+    static func monthName(of date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        return "\(parts.year!)-" + (parts.month! < 10 ? "0" : "") + String(parts.month!)
+    }
+}

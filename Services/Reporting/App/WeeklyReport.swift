@@ -1,0 +1,127 @@
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+
+/// The weekly report (周报): the week's collected cases in figures, overall and per bureau, with what is overdue now.
+/// The same content as JSON, CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese) or HTML (one page,
+/// no scripts, no outside resources).
+public struct WeeklyReport: Codable, Sendable {
+    public struct BureauRow: Codable, Sendable, Equatable {
+        public var bureau: String
+        public var bureauName: String?
+        public var figures: CaseStats.Figures
+    }
+
+    public struct OverdueCase: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String?
+        public var bureau: String?
+        public var deadline: Date
+    }
+
+    public var week: String
+    public var from: Date
+    public var to: Date
+    public var generatedAt: Date
+    public var overall: CaseStats.Figures
+    public var bureaus: [BureauRow]
+    /// Open cases past their deadline when the report was made, whenever they were collected, longest overdue first.
+    public var overdueNow: [OverdueCase]
+
+    static func compute(week: String, now: Date, in db: Database) throws -> WeeklyReport {
+        guard let (from, to) = ReportPeriod.week(week) else {
+            throw APIError.badRequest("invalid_week", "week is an ISO week, yyyy-Www, e.g. 2026-W48")
+        }
+        let stats = try CaseStats.compute(from: from, to: to, bureau: nil, now: now, in: db)
+        let names = try Dictionary(Row.fetchAll(db, sql: "SELECT bureau, max(bureau_name) AS name FROM case_view WHERE bureau IS NOT NULL GROUP BY bureau")
+            .map { ($0["bureau"] as String, $0["name"] as String?) }) { first, _ in first }
+        let rows = stats.byBureau.map { BureauRow(bureau: $0.key, bureauName: names[$0.key] ?? nil, figures: $0.value) }
+            .sorted { ($0.figures.collected, $1.bureau) > ($1.figures.collected, $0.bureau) }
+        let overdue = try Row.fetchAll(db, sql: """
+            SELECT case_id, title, bureau, deadline FROM case_view
+            WHERE deadline < ? AND coalesce(intake_status, 'submitted') NOT IN ('resolved', 'closed')
+            ORDER BY deadline LIMIT 100
+            """, arguments: [now.timeIntervalSince1970]).map {
+            OverdueCase(id: $0["case_id"], title: $0["title"], bureau: $0["bureau"], deadline: Date(timeIntervalSince1970: $0["deadline"]))
+        }
+        return WeeklyReport(week: week, from: from, to: to, generatedAt: now, overall: stats.overall, bureaus: rows, overdueNow: overdue)
+    }
+
+    // MARK: Formats
+
+    static let columns = ["bureau", "bureau_name", "collected", "measures_drafted", "solved", "open", "overdue",
+                          "response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate"]
+    static let headings = ["单位", "单位名称", "收集问题", "制定措施", "已解决", "未解决", "超期", "响应率", "解决率", "满意率", "按期办结率"]
+
+    private static func cells(_ bureau: String, _ name: String?, _ f: CaseStats.Figures, percent: Bool) -> [String] {
+        func rate(_ value: Double?) -> String {
+            guard let value else { return "" }
+            return percent ? String(format: "%.1f%%", value * 100) : String(format: "%.4f", value)
+        }
+        return [bureau, name ?? "", String(f.collected), String(f.measuresDrafted), String(f.solved), String(f.open), String(f.overdue),
+                rate(f.responseRate), rate(f.resolutionRate), rate(f.satisfactionRate), rate(f.onTimeRate)]
+    }
+
+    var csv: String {
+        func field(_ text: String) -> String {
+            // Quote what needs it; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
+            var value = text
+            if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+            return value.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+        }
+        var lines = [Self.columns.joined(separator: ",")]
+        for row in bureaus { lines.append(Self.cells(row.bureau, row.bureauName, row.figures, percent: false).map(field).joined(separator: ",")) }
+        lines.append(Self.cells("all", "合计", overall, percent: false).map(field).joined(separator: ","))
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    var html: String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let day = Date.FormatStyle(date: .numeric, time: .omitted, timeZone: ReportPeriod.calendar.timeZone)
+        let header = Self.headings.map { "<th>\(escape($0))</th>" }.joined()
+        let body = (bureaus.map { Self.cells($0.bureau, $0.bureauName, $0.figures, percent: true) }
+                    + [Self.cells("all", "合计", overall, percent: true)])
+            .map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+        let overdueRows = overdueNow.map {
+            "<tr><td>\(escape($0.id))</td><td>\(escape($0.title ?? ""))</td><td>\(escape($0.bureau ?? ""))</td><td>\(escape($0.deadline.formatted(day)))</td></tr>"
+        }.joined(separator: "\n")
+        return """
+            <!doctype html>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>督办周报 \(escape(week))</title>
+            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:nth-child(-n+2),th{text-align:left}</style>
+            </head><body>
+            <h1>督办周报 \(escape(week))</h1>
+            <p>统计范围：\(escape(from.formatted(day))) 至 \(escape(to.addingTimeInterval(-1).formatted(day)))收集的问题</p>
+            <table><thead><tr>\(header)</tr></thead><tbody>
+            \(body)
+            </tbody></table>
+            <h2>当前超期（\(overdueNow.count) 件）</h2>
+            <table><thead><tr><th>编号</th><th>问题</th><th>责任单位</th><th>办理期限</th></tr></thead><tbody>
+            \(overdueRows)
+            </tbody></table>
+            </body></html>
+            """
+    }
+
+    func response(format: String) throws -> Response {
+        switch format {
+        case "json":
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try DubanJSON.shared.encode(self))))
+        case "csv":
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"duban-\(week).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+        case "html":
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        default:
+            throw APIError.badRequest("invalid_format", "format is json, csv or html")
+        }
+    }
+}
