@@ -200,6 +200,15 @@ public struct CaseStats: Codable, Sendable {
     public var casesByBureau: [String: Int]
     public var total: Int
 
+    /// Each bureau's name as routing's decisions gave it.
+    static func bureauNames(in db: Database) throws -> [String: String] {
+        var names: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT bureau, max(bureau_name) AS name FROM case_view WHERE bureau IS NOT NULL GROUP BY bureau") {
+            if let name = row["name"] as String? { names[row["bureau"]] = name }
+        }
+        return names
+    }
+
     static func compute(from: Date?, to: Date?, bureau: String?, now: Date, in db: Database) throws -> CaseStats {
         var conditions: [String] = []
         var arguments: StatementArguments = []

@@ -24,8 +24,7 @@ public struct MonthlyRanking: Codable, Sendable {
             throw APIError.badRequest("invalid_month", "month is yyyy-MM, e.g. 2026-11")
         }
         let stats = try CaseStats.compute(from: from, to: to, bureau: nil, now: now, in: db)
-        let names = try Dictionary(Row.fetchAll(db, sql: "SELECT bureau, max(bureau_name) AS name FROM case_view WHERE bureau IS NOT NULL GROUP BY bureau")
-            .map { ($0["bureau"] as String, $0["name"] as String?) }) { first, _ in first }
+        let names = try CaseStats.bureauNames(in: db)
         let scored = stats.byBureau.filter { $0.key != "unrouted" }.map { bureau, figures in
             (bureau: bureau, figures: figures, score: score(figures))
         }
@@ -35,7 +34,7 @@ public struct MonthlyRanking: Codable, Sendable {
             return a.bureau < b.bureau
         }
         return MonthlyRanking(month: month, from: from, to: to, entries: ordered.enumerated().map { index, item in
-            Entry(rank: index + 1, bureau: item.bureau, bureauName: names[item.bureau] ?? nil, score: item.score, figures: item.figures)
+            Entry(rank: index + 1, bureau: item.bureau, bureauName: names[item.bureau], score: item.score, figures: item.figures)
         })
     }
 

@@ -36,9 +36,8 @@ public struct WeeklyReport: Codable, Sendable {
             throw APIError.badRequest("invalid_week", "week is an ISO week, yyyy-Www, e.g. 2026-W48")
         }
         let stats = try CaseStats.compute(from: from, to: to, bureau: nil, now: now, in: db)
-        let names = try Dictionary(Row.fetchAll(db, sql: "SELECT bureau, max(bureau_name) AS name FROM case_view WHERE bureau IS NOT NULL GROUP BY bureau")
-            .map { ($0["bureau"] as String, $0["name"] as String?) }) { first, _ in first }
-        let rows = stats.byBureau.map { BureauRow(bureau: $0.key, bureauName: names[$0.key] ?? nil, figures: $0.value) }
+        let names = try CaseStats.bureauNames(in: db)
+        let rows = stats.byBureau.map { BureauRow(bureau: $0.key, bureauName: names[$0.key], figures: $0.value) }
             .sorted { ($0.figures.collected, $1.bureau) > ($1.figures.collected, $0.bureau) }
         let overdue = try Row.fetchAll(db, sql: """
             SELECT case_id, title, bureau, deadline FROM case_view
