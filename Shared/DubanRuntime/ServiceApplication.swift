@@ -42,6 +42,14 @@ public enum ServiceApplication {
                                                                relays: relays, refusedPeers: refusedPeers(),
                                                                details: details, now: clock.now()))
         }
+        let metrics = MetricsEndpoint()
+        router.get("/metrics") { _, _ -> Response in
+            let report = try await HealthReport.measure(service: descriptor.name, database: database, relays: relays,
+                                                        refusedPeers: refusedPeers(), details: try await parts.health(),
+                                                        now: clock.now())
+            return Response(status: .ok, headers: [.contentType: MetricsEndpoint.contentType],
+                            body: .init(byteBuffer: ByteBuffer(string: metrics.render(report))))
+        }
         parts.routes(router)
         return Application(
             router: router,

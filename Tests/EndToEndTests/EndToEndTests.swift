@@ -77,6 +77,27 @@ extension EndToEnd {
             }
         }
 
+        @Test func everyServiceExposesPrometheusMetrics() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let (_, created) = try await stack.postCase(["title": "招工难", "description": "普工招不到人"])
+            _ = try await stack.waitForCase(try #require(created["id"] as? String)) { ($0["timeline"] as? [Any])?.count == 3 }
+            var texts: [String: String] = [:]
+            for service in Stack.services {
+                let (status, body, contentType) = try await stack.request(service, "GET", "/metrics")
+                #expect(status == 200 && contentType?.hasPrefix("text/plain") == true)
+                texts[service] = String(decoding: body, as: UTF8.self)
+                #expect(texts[service]?.contains("duban_up{service=\"\(service)\"} 1") == true, "\(service)")
+                #expect(texts[service]?.contains("duban_dead_letters{service=\"\(service)\"} 0") == true, "\(service)")
+            }
+            let intake = try #require(texts["intake"])
+            #expect(intake.contains("duban_intake_cases{service=\"intake\"} 1"))
+            #expect(intake.contains("duban_backlog_events{service=\"intake\",consumer=\"routing\"}"))
+            #expect(intake.contains("# TYPE duban_oldest_unacknowledged_seconds gauge"))
+            #expect(texts["escalation"]?.contains("duban_escalation_open_cases{service=\"escalation\"} 1") == true)
+        }
+
         @Test func intakeDescribesItsAPIInOpenAPI() async throws {
             let stack = try Stack()
             try await stack.start("intake")
