@@ -122,4 +122,6 @@ package.targets += service("Escalation", executable: "escalation", dependencies:
     .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ])
-package.targets += service("Reporting", executable: "reporting")
+package.targets += service("Reporting", executable: "reporting", dependencies: [
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+])

@@ -82,6 +82,10 @@ public final class EventListener: Service, Sendable {
 
             var batch: [Received] = []
             while batch.count < maxBatch, let message = try socket.receive(wait: false) {
+                if let peer = message.frames.first, let hello = WireProtocol.parseHello(message.frames.dropFirst()) {
+                    try answer(hello, from: peer, userID: message.userID, on: socket)
+                    continue
+                }
                 guard let peer = message.frames.first, let event = WireProtocol.parseEvent(message.frames.dropFirst()) else {
                     logger.warning("dropped a malformed delivery frame")
                     continue
@@ -120,6 +124,22 @@ public final class EventListener: Service, Sendable {
                     continue  // the producer went away; it will learn the cursor when it resends
                 }
             }
+        }
+    }
+
+    /// Tells an idle producer what this service has applied; less than it believes acknowledged means a rewind.
+    private func answer(_ hello: WireProtocol.Hello, from peer: Data, userID: String?, on socket: ZMQSocket) throws {
+        if let userID, userID != hello.producer { return }  // only the authenticated producer speaks for itself
+        let applied = try database.read { try EventLogQueries.appliedSeq(producer: hello.producer, in: $0) }
+        let ack = WireProtocol.Ack(producer: hello.producer, epoch: hello.epoch, appliedSeq: applied, rewind: applied < hello.ackedSeq)
+        if ack.rewind {
+            logger.warning("a producer believes more was applied than this service has; asking for it again",
+                           metadata: ["producer": "\(hello.producer)", "acknowledged": "\(hello.ackedSeq)", "applied": "\(applied)"])
+        }
+        do {
+            _ = try socket.send([peer] + WireProtocol.frames(ack), wait: false)
+        } catch let error as ZMQError where error.isHostUnreachable {
+            return
         }
     }
 

@@ -75,6 +75,7 @@ public final class EventRelay: Service, Sendable {
         var moreToSend = true  // events may be waiting from before this relay started
         var lastProgress = ContinuousClock.now
         var lastSave = ContinuousClock.now
+        var lastHello = ContinuousClock.now - options.resendAfter  // the first hello goes out at once
         acked.store(cursor, ordering: .relaxed)
         logger.info("relay started", metadata: ["endpoint": "\(endpoint)", "cursor": "\(cursor)"])
 
@@ -105,6 +106,12 @@ public final class EventRelay: Service, Sendable {
                 }
             }
             acked.store(cursor, ordering: .relaxed)
+
+            // Idle, say hello now and then: a consumer that lost what it had acknowledged asks for it again.
+            if next == cursor + 1 && !blocked && ContinuousClock.now - lastHello > options.resendAfter {
+                _ = try socket.send(WireProtocol.frames(.init(producer: log.producer, epoch: epoch, ackedSeq: cursor)), wait: false)
+                lastHello = .now
+            }
 
             // Go back N when the consumer has gone quiet on what is in flight.
             if next > cursor + 1 && ContinuousClock.now - lastProgress > options.resendAfter {

@@ -4,6 +4,9 @@ import Foundation
 ///
 /// - event: `["duban/1", "EVT", producer, epoch, seq, body]`
 /// - acknowledgement: `["duban/1", "ACK", producer, epoch, appliedSeq, "ok" | "rewind"]`
+/// - hello: `["duban/1", "HELLO", producer, epoch, ackedSeq]`, sent by an idle relay: "this is what you acknowledged".
+///   A consumer that has applied less (its database was restored from a backup, or its read model is being rebuilt)
+///   answers with a rewind from what it has, and the producer sends the rest of its log again.
 ///
 /// Acknowledgements are cumulative: the consumer names the highest sequence number it has committed. `rewind` says it
 /// saw a gap (a message lost with a broken connection) and wants everything after `appliedSeq` again. The epoch
@@ -12,6 +15,7 @@ enum WireProtocol {
     static let version = Data("duban/1".utf8)
     static let event = Data("EVT".utf8)
     static let ack = Data("ACK".utf8)
+    static let hello = Data("HELLO".utf8)
 
     struct Event {
         var producer: String
@@ -34,6 +38,23 @@ enum WireProtocol {
     static func frames(_ ack: Ack) -> [Data] {
         [version, Self.ack, Data(ack.producer.utf8), Data(String(ack.epoch).utf8), Data(String(ack.appliedSeq).utf8),
          Data((ack.rewind ? "rewind" : "ok").utf8)]
+    }
+
+    struct Hello {
+        var producer: String
+        var epoch: UInt64
+        var ackedSeq: Int64
+    }
+
+    static func frames(_ hello: Hello) -> [Data] {
+        [version, Self.hello, Data(hello.producer.utf8), Data(String(hello.epoch).utf8), Data(String(hello.ackedSeq).utf8)]
+    }
+
+    static func parseHello(_ frames: ArraySlice<Data>) -> Hello? {
+        let f = Array(frames)
+        guard f.count == 5, f[0] == version, f[1] == hello, let producer = String(data: f[2], encoding: .utf8), !producer.isEmpty,
+              let epoch = UInt64(decimal: f[3]), let acked = Int64(decimal: f[4]), acked >= 0 else { return nil }
+        return Hello(producer: producer, epoch: epoch, ackedSeq: acked)
     }
 
     static func parseEvent(_ frames: ArraySlice<Data>) -> Event? {

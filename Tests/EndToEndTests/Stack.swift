@@ -91,6 +91,13 @@ final class Stack: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Stops one service as an operator would (SIGTERM) and waits for it.
+    func stop(_ service: String) {
+        guard let process = processes[service], process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
     func stopAll() {
         for process in processes.values where process.isRunning {
             process.terminate()
@@ -190,9 +197,14 @@ final class Stack: @unchecked Sendable {
     @discardableResult
     /// Runs `intake <arguments>` against this stack's intake data, as an operator would: exit status and output.
     func intakeCommand(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try command("intake", arguments)
+    }
+
+    /// Runs `<service> <arguments>` against that service's data, as an operator would: exit status and output.
+    func command(_ service: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binDirectory + "/intake")
-        process.arguments = arguments + ["--data-dir", directory + "/data/intake", "--keys-dir", directory + "/keys"]
+        process.executableURL = URL(fileURLWithPath: binDirectory + "/" + service)
+        process.arguments = arguments + ["--data-dir", directory + "/data/" + service, "--keys-dir", directory + "/keys"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -1,3 +1,4 @@
+import ArgumentParser
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -11,6 +12,7 @@ import Hummingbird
 /// routing: owner and deadline; escalation: the clock), so events from different producers may arrive in any order.
 public enum Reporting: DubanService {
     public static let descriptor = ServiceDescriptor.reporting
+    public static var commands: [any ParsableCommand.Type] { [RebuildCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("reporting-v1") { db in
