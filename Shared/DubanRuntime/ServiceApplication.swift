@@ -36,19 +36,16 @@ public enum ServiceApplication {
 
         let router = Router()
         let database = opened.context.database
-        router.get("/health") { _, _ -> JSONResponse<HealthReport> in
-            let details = try await parts.health()
-            return JSONResponse(try await HealthReport.measure(service: descriptor.name, database: database,
-                                                               relays: relays, refusedPeers: refusedPeers(),
-                                                               details: details, now: clock.now()))
+        // /health and /metrics tell the same truths, measured the same way.
+        let measure: @Sendable () async throws -> HealthReport = {
+            try await HealthReport.measure(service: descriptor.name, database: database, relays: relays,
+                                           refusedPeers: refusedPeers(), details: try await parts.health(), now: clock.now())
         }
+        router.get("/health") { _, _ -> JSONResponse<HealthReport> in JSONResponse(try await measure()) }
         let metrics = MetricsEndpoint()
         router.get("/metrics") { _, _ -> Response in
-            let report = try await HealthReport.measure(service: descriptor.name, database: database, relays: relays,
-                                                        refusedPeers: refusedPeers(), details: try await parts.health(),
-                                                        now: clock.now())
-            return Response(status: .ok, headers: [.contentType: MetricsEndpoint.contentType],
-                            body: .init(byteBuffer: ByteBuffer(string: metrics.render(report))))
+            Response(status: .ok, headers: [.contentType: MetricsEndpoint.contentType],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render(try await measure()))))
         }
         parts.routes(router)
         return Application(

@@ -102,31 +102,21 @@ struct APIKeys: Sendable {
     /// The live (not revoked) key with this secret, if any.
     func lookup(secret: String) async throws -> Key? {
         let hash = Self.hash(secret)
-        let now = ContinuousClock.now
-        if let cached = cache.get(hash, at: now) { return cached }
-        let key = try await fetch(hash: hash)
-        if let key { cache.put(hash, key, until: now + .seconds(Self.cacheSeconds)) }
-        return key
+        if let cached = cache.get(hash, at: .now) { return cached }
+        return cache.remember(hash, try await database.read { db in try Self.fetch(hash: hash, in: db) })
     }
 
     /// The same, for a caller on its own thread (the ZeroMQ ingress).
     func lookupWaiting(secret: String) throws -> Key? {
         let hash = Self.hash(secret)
-        let now = ContinuousClock.now
-        if let cached = cache.get(hash, at: now) { return cached }
-        let key = try database.read { db in try Self.fetch(hash: hash, in: db) }
-        if let key { cache.put(hash, key, until: now + .seconds(Self.cacheSeconds)) }
-        return key
+        if let cached = cache.get(hash, at: .now) { return cached }
+        return cache.remember(hash, try database.read { db in try Self.fetch(hash: hash, in: db) })
     }
 
     private static func fetch(hash: String, in db: Database) throws -> Key? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT name, scopes FROM api_key WHERE hash = ? AND revoked_at IS NULL"),
                          arguments: [hash])
             .map { Key(name: $0["name"], scopes: Set(($0["scopes"] as String).split(separator: " ").map(String.init))) }
-    }
-
-    private func fetch(hash: String) async throws -> Key? {
-        try await database.read { db in try Self.fetch(hash: hash, in: db) }
     }
 
     static func hash(_ secret: String) -> String {
@@ -156,11 +146,14 @@ final class KeyCache: Sendable {
         }
     }
 
-    func put(_ hash: String, _ key: APIKeys.Key, until: ContinuousClock.Instant) {
+    /// Keeps a live key for `APIKeys.cacheSeconds` and hands it back; nil (unknown or revoked) is not kept.
+    func remember(_ hash: String, _ key: APIKeys.Key?) -> APIKeys.Key? {
+        guard let key else { return nil }
         entries.withLock { entries in
             if entries.count > 10_000 { entries.removeAll() }  // bounded: keys are few, hashes of wrong keys are not cached
-            entries[hash] = (key, until)
+            entries[hash] = (key, .now + .seconds(APIKeys.cacheSeconds))
         }
+        return key
     }
 }
 

@@ -47,15 +47,15 @@ struct CSVImport {
 
     /// Checks the file as a whole (encoding, CSV syntax, header), then imports every row.
     func run(_ data: Data) async throws -> Report {
-        guard var text = String(data: data, encoding: .utf8) else {
+        guard let text = String(data: data, encoding: .utf8) else {
             throw APIError.badRequest("invalid_utf8", "the file is not UTF-8 (save the spreadsheet as CSV UTF-8)")
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // spreadsheets write a byte-order mark
         let csv: EnumeratedCSV
         var rows: [[String]] = []
         do {
-            csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
-            // Rows as written (the parsed view pads short rows to the longest, which would hide a row's extra fields).
+            // The header alone (the library drops a spreadsheet's byte-order mark), then the rows once, as written: its
+            // parsed view would pad short rows to the longest, hiding a row's extra fields.
+            csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false, rowLimit: 0)
             try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
         } catch {
             throw APIError.badRequest("invalid_csv", "the file is not valid CSV: \(error)")

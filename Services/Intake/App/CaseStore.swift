@@ -98,14 +98,9 @@ struct CaseStore: Sendable {
 
     /// The day in China (UTC+8 all year) as `yyyyMMdd`.
     static func day(_ date: Date) -> String {
-        let parts = chinaCalendar.dateComponents([.year, .month, .day], from: date)
+        let parts = ChinaTime.calendar.dateComponents([.year, .month, .day], from: date)
         let number = parts.year! * 10_000 + parts.month! * 100 + parts.day!
         return String(number)
     }
 
-    private static let chinaCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
-        return calendar
-    }()
 }

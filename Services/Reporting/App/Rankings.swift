@@ -47,11 +47,7 @@ public struct MonthlyRanking: Codable, Sendable {
 
 /// Calendar periods in China time (UTC+8 all year).
 enum ReportPeriod {
-    static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
-        return calendar
-    }()
+    static var calendar: Calendar { ChinaTime.calendar }
 
     /// `yyyy-MM` → the month's first midnight and the next month's.
     static func month(_ text: String) -> (Date, Date)? {

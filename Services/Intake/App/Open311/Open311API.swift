@@ -109,13 +109,14 @@ struct Open311API: Sendable {
         return form
     }
 
-    private func authorize(_ form: [String: String], scope: String) async throws -> APIKeys.Key {
+    /// The form's `api_key`, live, with `scope` when one is needed (a bureau's scope is checked against the case later).
+    private func authorize(_ form: [String: String], scope: String? = nil) async throws -> APIKeys.Key {
         guard let secret = form["api_key"] else { throw Open311Error(.forbidden, "api_key_required", "api_key is required") }
         guard let key = try await keys.lookup(secret: secret) else {
             throw Open311Error(.forbidden, "api_key_invalid", "api_key is not valid or was revoked")
         }
-        if scope == "submit", !key.scopes.contains("submit") {
-            throw Open311Error(.forbidden, "scope_required", "key '\(key.name)' lacks the 'submit' scope")
+        if let scope, !key.scopes.contains(scope) {
+            throw Open311Error(.forbidden, "scope_required", "key '\(key.name)' lacks the '\(scope)' scope")
         }
         return key
     }
@@ -239,11 +240,7 @@ struct Open311API: Sendable {
     }
 
     private func createUpdate(_ form: [String: String]) async throws -> Open311Document {
-        let secret = form["api_key"]
-        guard let secret else { throw Open311Error(.forbidden, "api_key_required", "api_key is required") }
-        guard let key = try await keys.lookup(secret: secret) else {
-            throw Open311Error(.forbidden, "api_key_invalid", "api_key is not valid or was revoked")
-        }
+        let key = try await authorize(form)
         guard let caseID = form["service_request_id"] else {
             throw Open311Error(.badRequest, "service_request_id_required", "service_request_id is required")
         }
@@ -282,16 +279,11 @@ struct Open311Error: Error {
 enum Open311Time {
     static func format(_ date: Date) -> String {
         // China keeps +08:00 all year; the W3C profile of ISO 8601 that Open311 asks for writes the offset with a colon.
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let parts = ChinaTime.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+08:00", parts.year!, parts.month!, parts.day!, parts.hour!,
                       parts.minute!, parts.second!)
     }
 
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
-        return calendar
-    }()
 
     static func parse(_ text: String) -> Date? {
         (try? Date.ISO8601FormatStyle().parse(text)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
