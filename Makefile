@@ -24,7 +24,7 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) build --build-tests
 	@scripts/check-compose.sh
-	DUBAN_BIN_DIR="$(BIN)" DUBAN_REPO="$(CURDIR)" $(SWIFT) test --skip-build
+	DUBAN_BROWSER_PYTHON="$$(scripts/ensure-browser.sh)" DUBAN_BIN_DIR="$(BIN)" DUBAN_REPO="$(CURDIR)" $(SWIFT) test --skip-build
 	@scripts/fuzz-api.sh "$(BIN)"
 
 # docker-compose.yml in real containers (podman-compose; no Docker engine needed). See README.

@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                                                               .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ"], exclude: ["Browser"]),
         .testTarget(name: "ReportingServiceTests", dependencies: ["ReportingService", "DubanRuntime", "DubanMessaging",
                                                                 "DubanStorage", "DubanModels", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EscalationServiceTests", dependencies: ["EscalationService", "DubanRuntime", "DubanMessaging",
@@ -124,4 +124,5 @@ package.targets += service("Escalation", executable: "escalation", dependencies:
 ])
 package.targets += service("Reporting", executable: "reporting", dependencies: [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
 ])

@@ -56,7 +56,7 @@ final class Stack: @unchecked Sendable {
         if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
         arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)",
                       "--notices-replay-bind", "tcp://127.0.0.1:\(noticeReplayPort)", "--public-url", "http://duban.test",
-                      "--ingress-bind", "tcp://127.0.0.1:\(ingressPort)"]
+                      "--ingress-bind", "tcp://127.0.0.1:\(ingressPort)", "--intake-url", "http://127.0.0.1:\(httpPorts["intake"]!)"]
         arguments += extraArguments[service] ?? []
         for (peer, port) in eventPorts where peer != service {
             arguments += ["--peers-\(peer)-endpoint", "tcp://127.0.0.1:\(port)"]

@@ -114,6 +114,10 @@ public enum Intake: DubanService {
                 let (action, update) = try CaseUpdateRequest.parse(try await jsonBody(request))
                 return JSONResponse(try await store.update(id, action: action, request: update, key: key))
             }
+            router.get("/v1/keys/self") { request, _ -> JSONResponse<KeyIdentity> in
+                let key = try await keys.authenticate(request)
+                return JSONResponse(KeyIdentity(name: key.name, scopes: key.scopes.sorted()))
+            }
             router.post("/v1/imports") { request, _ -> JSONResponse<CSVImport.Report> in
                 let key = try await keys.authenticate(request, scope: "submit")
                 guard request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true else {
@@ -147,4 +151,10 @@ public struct SubmittedCase: Codable, Sendable {
     public var id: CaseID
     public var status: CaseStatus
     public var submittedAt: Date
+}
+
+/// `GET /v1/keys/self`: who a key is and what it may do (the dashboard's workbench signs in with it).
+struct KeyIdentity: Codable, Sendable {
+    var name: String
+    var scopes: [String]
 }

@@ -41,6 +41,16 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/keys/self": {
+          "get": {
+            "summary": "The name and scopes of the key presented (for sign-in screens such as the bureau workbench)",
+            "security": [{"apiKey": []}],
+            "responses": {
+              "200": {"description": "The key", "content": {"application/json": {"schema": {"type": "object", "required": ["name", "scopes"], "properties": {"name": {"type": "string"}, "scopes": {"type": "array", "items": {"type": "string"}}}}}}},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/v1/imports": {
           "post": {
             "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8, header row), row by row",

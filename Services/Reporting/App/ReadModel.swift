@@ -5,8 +5,18 @@ import GRDB
 /// Folds events into `case_view` and `timeline`. Idempotent per event id, and indifferent to the order in which
 /// different producers' events arrive.
 enum ReadModel {
+    /// What was done, in the owner's words, for the case page and the public results page.
+    static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("reporting-v5-measures") { db in
+            try db.alter(table: "case_view") { t in
+                t.add(column: "measure_note", .text)  // the latest measure (措施)
+                t.add(column: "resolution", .text)  // the latest resolution
+            }
+        }
+    }
+
     static func apply(_ event: EventEnvelope, in db: Database) throws {
-        let body = try DubanJSON.encoder().encode(event)
+        let body = EventCodec.encode(event)  // compact; `EventCodec.decode` reads it (and the JSON of older rows)
         try db.execute(sql: """
             INSERT OR IGNORE INTO timeline (event_id, case_id, type, producer, occurred_at, body, causation_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -44,11 +54,14 @@ enum ReadModel {
                   resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,
                   closed_at = CASE WHEN ? THEN ? ELSE closed_at END,
                   satisfaction = COALESCE(?, satisfaction),
+                  measure_note = CASE WHEN ? THEN ? ELSE measure_note END,
+                  resolution = CASE WHEN ? THEN ? ELSE resolution END,
                   responded_at = CASE WHEN ? AND responded_at IS NULL THEN ? ELSE responded_at END
                 WHERE case_id = ?
                 """, arguments: [update.status.rawValue, update.action == .return ? 1 : 0,
                                  update.action == .measure, at, update.action == .resolve, at,
                                  update.action == .confirm, at, update.satisfaction,
+                                 update.action == .measure, update.note, update.action == .resolve, update.note,
                                  [.sign, .measure, .progress, .resolve, .return].contains(update.action), at,
                                  event.caseID.rawValue])
         }

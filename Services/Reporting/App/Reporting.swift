@@ -47,13 +47,18 @@ public enum Reporting: DubanService {
             }
         }
         registerUpdateColumns(in: &migrator)
+        CaseStats.registerMigrations(in: &migrator)
+        ReadModel.registerMigrations(in: &migrator)
     }
 
     /// Midnight in Beijing time of a `yyyy-MM-dd` day.
     static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return ChinaTime.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).compactMap { Int($0) }
+        guard parts.count == 3, (2000...2100).contains(parts[0]),
+              let date = ChinaTime.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        // The calendar rolls 2026-13-45 over into 2027; a day that does not exist is not a day.
+        let back = ChinaTime.calendar.dateComponents([.year, .month, .day], from: date)
+        return (back.year, back.month, back.day) == (parts[0], parts[1], parts[2]) ? date : nil
     }
 
     static func registerUpdateColumns(in migrator: inout DatabaseMigrator) {
@@ -86,8 +91,12 @@ public enum Reporting: DubanService {
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
         let database = context.database.writer
         let clock = context.clock
+        // `intake.url` (`INTAKE_URL`): where the workbench reaches intake's API.
+        let intake = IntakeClient(baseURL: context.settings.reader.string(forKey: "intake.url", default: "http://127.0.0.1:8080"))
+        let dashboard = DashboardRoutes(database: database, clock: clock, intake: intake, logger: context.logger)
         return ServiceParts(
             routes: { router in
+                dashboard.register(on: router)
                 router.get("/v1/cases/{id}") { _, request -> JSONResponse<CaseView> in
                     let id = try request.parameters.require("id")
                     guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }) else {
@@ -96,37 +105,14 @@ public enum Reporting: DubanService {
                     return JSONResponse(view)
                 }
                 router.get("/v1/cases") { request, _ -> JSONResponse<CaseList> in
-                    let query = request.uri.queryParameters
-                    var filter = CaseList.Filter()
-                    filter.bureau = query["bureau"].map(String.init)
-                    if let text = query["status"] {
-                        guard let status = CaseStatus(rawValue: String(text)) else {
-                            throw APIError.badRequest("invalid_status", "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                        }
-                        filter.status = status
-                    }
-                    for (name, range) in [("limit", 1...500), ("offset", 0...Int.max)] {
-                        guard let text = query[name[...]] else { continue }
-                        guard let value = Int(text), range.contains(value) else {
-                            throw APIError.badRequest("invalid_\(name)", "\(name) must be a whole number in \(range.lowerBound)...\(min(range.upperBound, 500))")
-                        }
-                        if name == "limit" { filter.limit = value } else { filter.offset = value }
-                    }
-                    let chosen = filter
-                    return JSONResponse(try await database.read { try CaseList.fetch(chosen, in: $0) })
+                    let filter = try CaseList.Filter(query: request.queryDictionary)
+                    let now = clock.now()
+                    return JSONResponse(try await database.read { try CaseList.fetch(filter, now: now, in: $0) })
                 }
                 router.get("/v1/stats") { request, _ -> JSONResponse<CaseStats> in
-                    let query = request.uri.queryParameters
-                    func date(_ name: String) throws -> Date? {
-                        guard let text = query[name[...]] else { return nil }
-                        guard let date = (try? Date(String(text), strategy: .iso8601)) ?? Self.day(String(text)) else {
-                            throw APIError.badRequest("invalid_period", "\(name) must be a date (2026-11-01) or an ISO 8601 time")
-                        }
-                        return date
-                    }
-                    let from = try date("from"), to = try date("to")
-                    if let from, let to, from >= to { throw APIError.badRequest("invalid_period", "from must come before to") }
-                    let bureau = query["bureau"].map(String.init)
+                    let query = request.queryDictionary
+                    let (from, to) = try ReportPeriod.range(from: query["from"], to: query["to"])
+                    let bureau = query["bureau"]
                     let now = clock.now()
                     return JSONResponse(try await database.read { try CaseStats.compute(from: from, to: to, bureau: bureau, now: now, in: $0) })
                 }
@@ -148,5 +134,12 @@ public enum Reporting: DubanService {
             },
             onEvent: { db, event in try ReadModel.apply(event, in: db) }
         )
+    }
+}
+
+extension Request {
+    /// The query string's parameters; the first of repeated ones.
+    var queryDictionary: [String: String] {
+        Dictionary(uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -1,0 +1,100 @@
+import DubanModels
+import DubanRuntime
+import Foundation
+import GRDB
+
+/// `GET /v1/cases?status=&bureau=&category=&overdue=&from=&to=&q=&limit=&offset=`: the newest cases first. A bureau
+/// sees the cases it owns and, as a district counterpart, those of the city-level unit it tracks.
+public struct CaseList: Codable, Sendable {
+    public var cases: [CaseView]
+    public var total: Int
+
+    struct Filter: Sendable {
+        var bureau: String?
+        var status: CaseStatus?
+        var category: String?
+        /// true: open and past the deadline at `now`; false: not overdue.
+        var overdue: Bool?
+        /// Collected at or after `from` and before `to`.
+        var from: Date?
+        var to: Date?
+        /// Words that must all appear in the title or description.
+        var text: String?
+        var limit = 50
+        var offset = 0
+    }
+
+    /// `ReadModel.status(_:)` as SQL, so filters and counts agree with what each case shows.
+    static let statusSQL = """
+        CASE WHEN (COALESCE(intake_status, 'submitted') = 'submitted' AND routings >= 1)
+                  OR (intake_status = 'returned' AND routings > returns)
+             THEN CASE WHEN latest_triage THEN 'triage' ELSE 'assigned' END
+             ELSE COALESCE(intake_status, 'submitted') END
+        """
+    /// `CaseStatus.isOpen` as SQL.
+    static let openSQL = "COALESCE(intake_status, 'submitted') NOT IN ('resolved', 'closed')"
+
+    static func fetch(_ filter: Filter, now: Date, in db: Database) throws -> CaseList {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let bureau = filter.bureau {
+            conditions.append("(bureau = ? OR counterpart = ?)")
+            arguments += [bureau, bureau]
+        }
+        if let status = filter.status {
+            conditions.append("(\(statusSQL)) = ?")
+            arguments += [status.rawValue]
+        }
+        if let category = filter.category {
+            conditions.append("category = ?")
+            arguments += [category]
+        }
+        if let overdue = filter.overdue {
+            let condition = "(\(openSQL) AND deadline < ?)"
+            conditions.append(overdue ? condition : "NOT COALESCE(\(condition), 0)")
+            arguments += [now.timeIntervalSince1970]
+        }
+        if let from = filter.from { conditions.append("submitted_at >= ?"); arguments += [from.timeIntervalSince1970] }
+        if let to = filter.to { conditions.append("submitted_at < ?"); arguments += [to.timeIntervalSince1970] }
+        for word in (filter.text ?? "").split(whereSeparator: \.isWhitespace) {
+            // instr, not LIKE: no wildcard characters to escape, and Chinese has no word boundaries anyway.
+            conditions.append("(instr(title, ?) > 0 OR instr(description, ?) > 0)")
+            arguments += [String(word), String(word)]
+        }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_view \(clause)", arguments: arguments) ?? 0
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view \(clause) ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?",
+                                    arguments: arguments + [filter.limit, filter.offset])
+        return CaseList(cases: rows.map { CaseView(row: $0, timeline: []) }, total: total)
+    }
+}
+
+extension CaseList.Filter {
+    /// The filter a query string asks for, or a 400 naming the bad parameter.
+    init(query: [String: String]) throws {
+        bureau = query["bureau"]
+        category = query["category"]
+        text = query["q"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        if let text, text.count > 200 { throw APIError.badRequest("invalid_query", "q has at most 200 characters") }
+        if let value = query["status"] {
+            guard let status = CaseStatus(rawValue: value) else {
+                throw APIError.badRequest("invalid_status", "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            self.status = status
+        }
+        if let value = query["overdue"] {
+            guard let overdue = ["true": true, "false": false][value] else {
+                throw APIError.badRequest("invalid_overdue", "overdue is true or false")
+            }
+            self.overdue = overdue
+        }
+        (from, to) = try ReportPeriod.range(from: query["from"], to: query["to"])
+        for (name, range) in [("limit", 1...500), ("offset", 0...Int.max)] {
+            guard let text = query[name] else { continue }
+            guard let value = Int(text), range.contains(value) else {
+                throw APIError.badRequest("invalid_\(name)", "\(name) must be a whole number in \(range.lowerBound)...\(min(range.upperBound, 500))")
+            }
+            if name == "limit" { limit = value } else { offset = value }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import DubanRuntime
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Escapes text for HTML element content and attribute values.
+func esc(_ text: String?) -> String {
+    guard let text else { return "" }
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for character in text {
+        switch character {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(character)
+        }
+    }
+    return out
+}
+
+/// One dashboard page: the shared frame (navigation, language switch, styles) around a page's own HTML. Everything is
+/// inline: no scripts, fonts or styles from elsewhere, so it works with no internet.
+struct HTMLPage {
+    enum Section: String { case overview, workbench, publicResults, none }
+
+    var title: String
+    var language: Language
+    var section: Section
+    /// The path and query of this page, for the language switch.
+    var path: String
+    var query: [String: String]
+    var body: String
+
+    var html: String {
+        let lang = language
+        func nav(_ target: Section, _ href: String, _ label: String) -> String {
+            "<a href=\"\(href)\(lang == .en ? "?lang=en" : "")\"\(target == section ? " aria-current=\"page\"" : "")>\(label)</a>"
+        }
+        var switchQuery = query
+        switchQuery["lang"] = lang.other == .en ? "en" : nil
+        let switchHref = path + Self.queryString(switchQuery)
+        return """
+            <!doctype html>
+            <html lang="\(lang.htmlCode)"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="data:,">
+            <title>\(esc(title)) · \(lang("督办", "Duban"))</title>
+            <style>\(Self.style)</style></head>
+            <body><header><strong>\(lang("督办 · 问题办理", "Duban · problems solved"))</strong>
+            <nav>\(nav(.overview, "/dashboard", lang("总览", "Overview")))\(nav(.workbench, "/dashboard/workbench", lang("单位工作台", "Bureau workbench")))\(nav(.publicResults, "/public", lang("公开结果", "Public results")))</nav>
+            <a class="lang" href="\(esc(switchHref))" hreflang="\(lang.other.htmlCode)">\(lang("English", "中文"))</a></header>
+            <main><h1>\(esc(title))</h1>
+            \(body)
+            </main></body></html>
+            """
+    }
+
+    var response: Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func queryString(_ query: [String: String]) -> String {
+        let pairs = query.sorted { $0.key < $1.key }.map { key, value in
+            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? "")"
+        }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
+
+    static let style = """
+        body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
+        header{display:flex;gap:1.5rem;align-items:center;padding:.6rem 1.5rem;background:#8b1a1a;color:#fff}
+        header a{color:#fff;text-decoration:none;margin-right:1rem}header a[aria-current]{border-bottom:2px solid #fff}
+        header .lang{margin-left:auto}main{padding:1rem 1.5rem;max-width:1200px}
+        h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.8rem}
+        .figures{display:flex;flex-wrap:wrap;gap:.8rem}.figure{background:#fff;border-radius:6px;padding:.7rem 1rem;min-width:7.5rem;box-shadow:0 1px 2px #0002}
+        .figure b{display:block;font-size:1.6rem}.figure span{color:#52606d;font-size:.85rem}
+        table{border-collapse:collapse;background:#fff;width:100%;font-size:.9rem}th,td{padding:.35rem .6rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
+        th{background:#eef1f4}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}
+        .overdue{color:#b42318;font-weight:bold}.muted{color:#7b8794}.notice{padding:.6rem 1rem;border-radius:6px;background:#e3f8e9}
+        .error{padding:.6rem 1rem;border-radius:6px;background:#fde8e8;color:#8a1c1c}
+        form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}form.inline textarea{min-width:16rem}
+        ol.timeline{list-style:none;padding:0;border-left:3px solid #cbd2d9;margin-left:.5rem}
+        ol.timeline li{margin:0 0 .8rem;padding-left:1rem}ol.timeline time{color:#52606d;font-size:.85rem;margin-right:.6rem}
+        svg text{font-size:11px;fill:#52606d}
+        @media print{header{display:none}}
+        """
+}
+
+extension CharacterSet {
+    /// What may stay unescaped in a query value.
+    static let urlQueryValueAllowed: CharacterSet = {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return allowed
+    }()
+}
+
+/// Formats for the pages, in Beijing time.
+enum PageFormat {
+    static func day(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        let c = ChinaTime.calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    static func minute(_ date: Date?) -> String {
+        guard let date else { return "—" }
+        let c = ChinaTime.calendar.dateComponents([.hour, .minute], from: date)
+        return day(date) + String(format: " %02d:%02d", c.hour!, c.minute!)
+    }
+
+    static func percent(_ rate: Double?) -> String {
+        guard let rate else { return "—" }
+        return String(format: "%.1f%%", rate * 100)
+    }
+}

@@ -1,0 +1,62 @@
+/// The dashboard's two languages: Chinese by default, English with `?lang=en`. Each text is written at the place it is
+/// shown, in both languages (`lang("收集问题", "Collected")`), so a page reads as what it shows.
+enum Language: String, Sendable {
+    case zh
+    case en
+
+    init(query: [String: String]) {
+        self = query["lang"] == "en" ? .en : .zh
+    }
+
+    func callAsFunction(_ chinese: String, _ english: String) -> String {
+        self == .zh ? chinese : english
+    }
+
+    var htmlCode: String { self == .zh ? "zh-CN" : "en" }
+    var other: Language { self == .zh ? .en : .zh }
+
+    /// A status as people say it.
+    func status(_ raw: String) -> String {
+        switch raw {
+        case "submitted": self("待分派", "submitted")
+        case "triage": self("待人工分派", "in triage")
+        case "assigned": self("已交办", "assigned")
+        case "signed": self("已签收", "signed for")
+        case "in_progress": self("办理中", "in progress")
+        case "resolved": self("已办结", "resolved")
+        case "closed": self("已确认解决", "closed")
+        case "returned": self("已退回", "returned")
+        case "reopened": self("重新办理", "reopened")
+        default: raw
+        }
+    }
+
+    /// An update's action as people say it.
+    func action(_ raw: String) -> String {
+        switch raw {
+        case "sign": self("签收", "signed for")
+        case "measure": self("制定措施", "measure drafted")
+        case "progress": self("进展", "progress")
+        case "resolve": self("办结", "resolved")
+        case "return": self("退回", "returned")
+        case "request_extension": self("申请延期", "extension asked")
+        case "decide_extension": self("延期审批", "extension decided")
+        case "dispatch": self("人工分派", "dispatched")
+        case "confirm": self("确认已解决", "confirmed solved")
+        case "reject": self("反馈未解决", "not solved, reopened")
+        case "rate": self("满意度评价", "satisfaction rated")
+        default: raw
+        }
+    }
+
+    /// An event type as people say it.
+    func event(_ type: String) -> String {
+        switch type {
+        case "case.submitted": self("问题登记", "problem recorded")
+        case "case.routed": self("交办", "routed")
+        case "case.deadline_tracked": self("纳入督办", "under supervision")
+        case "case.updated": self("办理", "update")
+        default: type
+        }
+    }
+}

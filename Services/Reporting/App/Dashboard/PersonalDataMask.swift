@@ -1,0 +1,27 @@
+import Foundation
+
+/// Masks what identifies a person in text shown to the public: mobile and landline numbers, ID card numbers and
+/// email addresses keep only a hint of their shape. Names inside free text cannot be found reliably, so the public
+/// page never shows the submitter's fields at all (reporting does not even hold their name or phone); this masks what
+/// people write into titles, descriptions and notes.
+enum PersonalDataMask {
+    private static var patterns: [Regex<Substring>] { [  // literals, compiled with the program
+        /[0-9]{17}[0-9Xx]/,  // 身份证号, before the phone numbers it contains
+        /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/,
+        /(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}/,  // mobile
+        /0[0-9]{2,3}-?[0-9]{7,8}/,  // landline with area code
+        /[0-9]{7,}/,  // any other long number
+    ] }
+
+    static func mask(_ text: String?) -> String? {
+        guard var text else { return nil }
+        for pattern in patterns {
+            text = text.replacing(pattern) { match in
+                let value = match.output
+                let keep = value.count >= 7 ? 3 : 1
+                return String(value.prefix(keep)) + String(repeating: "*", count: max(value.count - keep - 2, 1)) + String(value.suffix(value.count >= 7 ? 2 : 0))
+            }
+        }
+        return text
+    }
+}

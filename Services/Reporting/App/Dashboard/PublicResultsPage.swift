@@ -1,0 +1,63 @@
+import DubanModels
+import Foundation
+import GRDB
+
+/// The public results page (公开结果): what was raised and what was done, newest first, with personal data masked.
+/// It shows no submitter, enterprise or contact, and masks numbers and addresses people wrote into the text.
+struct PublicResults {
+    struct Line {
+        var id: String
+        var title: String?
+        var category: String?
+        var bureau: String?
+        var status: CaseStatus
+        var submittedAt: Date?
+        var measure: String?
+        var resolution: String?
+        var resolvedAt: Date?
+    }
+
+    var figures: CaseStats.Figures
+    var lines: [Line]
+    var page: Int
+    var pages: Int
+
+    static let perPage = 50
+
+    static func compute(page: Int, now: Date, in db: Database) throws -> PublicResults {
+        let figures = try CaseStats.compute(from: nil, to: nil, bureau: nil, now: now, in: db).overall
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT * FROM case_view WHERE submitted_at IS NOT NULL ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?
+            """, arguments: [perPage, (page - 1) * perPage])
+        let lines = rows.map { row in
+            Line(id: row["case_id"], title: PersonalDataMask.mask(row["title"]), category: row["category"],
+                 bureau: row["bureau_name"] ?? row["bureau"], status: ReadModel.status(row),
+                 submittedAt: (row["submitted_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                 measure: PersonalDataMask.mask(row["measure_note"]), resolution: PersonalDataMask.mask(row["resolution"]),
+                 resolvedAt: (row["resolved_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        }
+        return PublicResults(figures: figures, lines: lines, page: page, pages: max(1, (figures.collected + perPage - 1) / perPage))
+    }
+
+    func html(_ lang: Language) -> String {
+        let f = figures
+        var out = "<p class=\"notice\" id=\"summary\">" + lang(
+            "共收集问题\(f.collected)个，制定措施\(f.measuresDrafted)项，已解决\(f.solved)个，解决率\(PageFormat.percent(f.resolutionRate))，满意率\(PageFormat.percent(f.satisfactionRate))。",
+            "\(f.collected) problems collected, \(f.measuresDrafted) measures drafted, \(f.solved) solved; resolution rate \(PageFormat.percent(f.resolutionRate)), satisfaction rate \(PageFormat.percent(f.satisfactionRate)).") + "</p>"
+        out += "<table id=\"results\"><thead><tr><th>\(lang("反映问题", "Problem raised"))</th><th>\(lang("责任单位", "Bureau"))</th>"
+        out += "<th>\(lang("状态", "Status"))</th><th>\(lang("办理措施与结果", "What was done"))</th><th>\(lang("登记 / 办结", "Raised / solved"))</th></tr></thead><tbody>"
+        for line in lines {
+            let done = [line.measure.map { lang("措施：", "Measure: ") + esc($0) }, line.resolution.map { lang("结果：", "Result: ") + esc($0) }]
+                .compactMap { $0 }.joined(separator: "<br>")
+            out += "<tr><td>\(esc(line.title))</td><td>\(esc(line.bureau))</td><td>\(lang.status(line.status.rawValue))</td>"
+            out += "<td>\(done.isEmpty ? "—" : done)</td><td>\(PageFormat.day(line.submittedAt)) / \(PageFormat.day(line.resolvedAt))</td></tr>"
+        }
+        if lines.isEmpty { out += "<tr><td colspan=\"5\" class=\"muted\">\(lang("暂无数据", "Nothing yet"))</td></tr>" }
+        out += "</tbody></table><p>"
+        let suffix = lang == .en ? "&lang=en" : ""
+        if page > 1 { out += "<a href=\"/public?page=\(page - 1)\(suffix)\">\(lang("上一页", "Previous"))</a> " }
+        out += "\(page) / \(pages)"
+        if page < pages { out += " <a href=\"/public?page=\(page + 1)\(suffix)\">\(lang("下一页", "Next"))</a>" }
+        return out + "</p>"
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    /// The dashboard in a real headless browser (Debian's chromium through selenium, set up by
+    /// scripts/ensure-browser.sh, which `make test` runs): the pages render with the right figures and no console
+    /// errors, the public page masks personal data, and the workbench's forms change a case end to end.
+    @Suite(.serialized) struct DashboardTests {
+        static var outputDirectory: String {
+            let repository = ProcessInfo.processInfo.environment["DUBAN_REPO"] ?? FileManager.default.currentDirectoryPath
+            return repository + "/.build/test-output/dashboard"
+        }
+
+        @Test func pagesRenderAndTheWorkbenchChangesACase() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let problems = [
+                ("园区公交班次少", "早晚高峰员工通勤难，公交班次太少"),
+                ("楼道灯坏了，请回电13812345678", "身份证430102199001011234，灯坏了一个月"),
+                ("厂区频繁停电", "近一个月停电三次，生产线被迫中断"),
+                ("招工难", "订单增加但一线普工招不到人"),
+            ]
+            var ids: [String] = []
+            for (title, description) in problems {
+                let (status, created) = try await stack.postCase(["title": title, "description": description, "channel": "meeting"])
+                #expect(status == 201)
+                ids.append(try #require(created["id"] as? String))
+            }
+            var bureaus: [String] = []
+            for id in ids {
+                let view = try await stack.waitForCase(id) { $0["bureau"] != nil }
+                bureaus.append(try #require(view["bureau"] as? String, "case \(id) was not routed"))
+            }
+            #expect(bureaus[0] == "transport")
+            let key = try stack.createKey("transport-workbench", scopes: ["bureau:transport"])
+
+            let python = ProcessInfo.processInfo.environment["DUBAN_BROWSER_PYTHON"] ?? "python3"
+            let output = Self.outputDirectory
+            try? FileManager.default.removeItem(atPath: output)
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [python, stack.repository + "/Tests/EndToEndTests/Browser/dashboard_check.py",
+                                 "--base", "http://127.0.0.1:\(stack.httpPorts["reporting"]!)", "--key", key, "--case", ids[0],
+                                 "--collected", String(ids.count), "--secret", "13812345678", "--secret", "430102199001011234",
+                                 "--shown", "楼道灯坏了，请回电138******78",
+                                 "--out", output]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, """
+                the browser check failed (set DUBAN_BROWSER_PYTHON to a python with selenium; `make test` does): \(text.suffix(6_000))
+                """)
+
+            // What the browser did, seen through the APIs: the case is resolved, with the measure and resolution.
+            let resolved = try await stack.waitForCase(ids[0]) { $0["status"] as? String == "resolved" }
+            #expect(resolved["status"] as? String == "resolved")
+            #expect(resolved["measure"] as? String == "协调公交公司加开早晚高峰班次")
+            #expect(resolved["resolution"] as? String == "已开通园区专线，早晚各加开四班")
+            let timeline = try #require(resolved["timeline"] as? [[String: Any]])
+            #expect(timeline.compactMap { $0["action"] as? String } == ["sign", "measure", "resolve"])
+            #expect(timeline.filter { $0["action"] != nil }.allSatisfy { $0["who"] as? String == "transport-workbench" })
+            for shot in ["overview-zh", "overview-en", "public-zh", "workbench-after-measure", "case-zh", "case-en"] {
+                let size = (try? FileManager.default.attributesOfItem(atPath: "\(output)/\(shot).png")[.size] as? Int) ?? 0
+                #expect(size > 10_000, "screenshot \(shot).png missing or empty")
+            }
+        }
+
+        @Test func pagesAnswerBadInputWithClearErrors() async throws {
+            let stack = try Stack()
+            try await stack.start("reporting")
+            defer { stack.stopAll() }
+            for (path, status, code) in [("/dashboard/cases/DB-nope", 404, "case_not_found"), ("/public?page=0", 400, "invalid_page"),
+                                         ("/dashboard?from=yesterday", 400, "invalid_period")] {
+                let answer = try await stack.request("reporting", "GET", path)
+                #expect(answer.status == status, "\(path)")
+                #expect(String(decoding: answer.body, as: UTF8.self).contains(code), "\(path)")
+            }
+            // The workbench forms take only forms, and a page without a key offers the sign-in.
+            let json = try await stack.request("reporting", "POST", "/dashboard/workbench/sign-in", body: Data("{}".utf8),
+                                               contentType: "application/json")
+            #expect(json.status == 415)
+            let signIn = try await stack.request("reporting", "GET", "/dashboard/workbench?lang=en")
+            #expect(signIn.status == 200 && String(decoding: signIn.body, as: UTF8.self).contains("id=\"sign-in\""))
+        }
+    }
+}
