@@ -36,6 +36,7 @@ bench: deps
 	$(SWIFT) build -c release --product duban-bench
 	$(SWIFT) build -c release --product intake
 	$(SWIFT) build -c release --product duban
+	$(SWIFT) build -c release --product reporting
 	$(shell $(SWIFT) build -c release --show-bin-path)/duban-bench
 
 clean:

@@ -89,7 +89,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "duban-bench",
-            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "DubanRuntime", "ZeroMQ", "RoutingService", "EscalationService",
+            dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "DubanRuntime", "ZeroMQ", "RoutingService", "EscalationService", "ReportingService",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "Logging", package: "swift-log")],

@@ -30,6 +30,7 @@ Duban is running (logs in var/log/, data in var/):
   routing     http://127.0.0.1:8081   POST /v1/routing/preview
   escalation  http://127.0.0.1:8082   GET /v1/notices   (ZeroMQ PUB tcp://127.0.0.1:5580, replay tcp://127.0.0.1:5581)
   reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/cases, GET /v1/stats
+  dashboard   http://127.0.0.1:8083/  overview, bureau workbench, case pages, public results
 API key for local use (submit, read, feedback) in var/local.key:
   curl -H "Authorization: Bearer \$(cat var/local.key)" ...
 Try: make demo     Stop: Ctrl-C

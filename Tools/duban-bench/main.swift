@@ -8,8 +8,8 @@ import ZeroMQ
 
 // Duban's benchmarks. Each goal is printed beside the baseline it is judged against, measured in the same run.
 
-/// `BENCH_ONLY=hop,submit,routing,sweep,webhooks` runs some of them (default: all).
-let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,submit,routing,sweep,webhooks").split(separator: ",").map(String.init))
+/// `BENCH_ONLY=hop,submit,routing,sweep,webhooks,reporting` runs some of them (default: all).
+let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,submit,routing,sweep,webhooks,reporting").split(separator: ",").map(String.init))
 let eventCount = Int(ProcessInfo.processInfo.environment["BENCH_EVENTS"] ?? "") ?? 20_000
 let batchSize = 100
 let directory = NSTemporaryDirectory() + "duban-bench-\(UUID().uuidString)"
@@ -289,4 +289,28 @@ print("|---|---:|")
 print(String(format: "| Duban: signed (Standard Webhooks), each outcome recorded in SQLite | %.0f |", webhooks.deliveredPerSecond))
 print(String(format: "| baseline: bare HTTP POSTs of the same body, same concurrency | %.0f |", webhooks.baselinePerSecond))
 print("the receiver got \(webhooks.received) of \(webhooks.notices) from Duban")
+}
+
+if only.contains("reporting") {
+let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let reportingCases = Int(ProcessInfo.processInfo.environment["BENCH_REPORTING_CASES"] ?? "") ?? 1_000_000
+let reporting = try await ReportingBenchmark.run(binDirectory: binDirectory, directory: directory + "/reporting",
+                                                 cases: reportingCases, requests: 50)
+print("")
+print("Reporting over \(reporting.cases) cases in a year (\(reporting.events) events; the real reporting executable, release):")
+print("")
+print("| rebuild the read model from the event history | seconds | events/s |")
+print("|---|---:|---:|")
+print(String(format: "| Duban: every event folded into case_view and the timeline, in the listener's batches of %d | %.1f | %.0f |",
+             ReportingBenchmark.batch, reporting.rebuildSeconds, Double(reporting.events) / reporting.rebuildSeconds))
+print(String(format: "| baseline: the same events appended to a bare table, same batches | %.1f | %.0f |",
+             reporting.bareInsertSeconds, Double(reporting.events) / reporting.bareInsertSeconds))
+print("")
+print("| request (50 in a row, after one to warm) | p50 | p99 |")
+print("|---|---:|---:|")
+print(String(format: "| GET /v1/stats, all %d cases, overall and per bureau | %.1f ms | %.1f ms |", reporting.collected, reporting.stats.p50, reporting.stats.p99))
+print(String(format: "| GET /v1/stats for last month | %.1f ms | %.1f ms |", reporting.statsMonth.p50, reporting.statsMonth.p99))
+print(String(format: "| GET /dashboard (overview: figures, 12-week trend, scoreboard, overdue list) | %.1f ms | %.1f ms |", reporting.overview.p50, reporting.overview.p99))
+print(String(format: "| baseline: GET /health (the HTTP floor) | %.1f ms | %.1f ms |", reporting.health.p50, reporting.health.p99))
+print(String(format: "| baseline: SQLite counting the %d rows once | %.1f ms | – |", reporting.collected, reporting.countSeconds * 1_000))
 }

@@ -25,12 +25,18 @@ public struct CaseList: Codable, Sendable {
     }
 
     /// `ReadModel.status(_:)` as SQL, so filters and counts agree with what each case shows.
-    static let statusSQL = """
-        CASE WHEN (COALESCE(intake_status, 'submitted') = 'submitted' AND routings >= 1)
-                  OR (intake_status = 'returned' AND routings > returns)
-             THEN CASE WHEN latest_triage THEN 'triage' ELSE 'assigned' END
-             ELSE COALESCE(intake_status, 'submitted') END
+    static let statusSQL = statusSQL(of: "")
+
+    /// The same over the columns of `row` (`NEW.` in a trigger).
+    static func statusSQL(of row: String) -> String {
         """
+        CASE WHEN (COALESCE(\(row)intake_status, 'submitted') = 'submitted' AND \(row)routings >= 1)
+                  OR (\(row)intake_status = 'returned' AND \(row)routings > \(row)returns)
+             THEN CASE WHEN \(row)latest_triage THEN 'triage' ELSE 'assigned' END
+             ELSE COALESCE(\(row)intake_status, 'submitted') END
+        """
+    }
+
     /// `CaseStatus.isOpen` as SQL.
     static let openSQL = "COALESCE(intake_status, 'submitted') NOT IN ('resolved', 'closed')"
 

@@ -17,38 +17,41 @@ enum ReadModel {
 
     static func apply(_ event: EventEnvelope, in db: Database) throws {
         let body = EventCodec.encode(event)  // compact; `EventCodec.decode` reads it (and the JSON of older rows)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO timeline (event_id, case_id, type, producer, occurred_at, body, causation_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [event.id.uuidString, event.caseID.rawValue, event.type.rawValue, event.producer,
+            """).execute(arguments: [event.id.uuidString, event.caseID.rawValue, event.type.rawValue, event.producer,
                              event.occurredAt.timeIntervalSince1970, body, event.causationID?.uuidString])
         guard db.changesCount > 0 else { return }  // seen before
-        try db.execute(sql: "INSERT OR IGNORE INTO case_view (case_id) VALUES (?)", arguments: [event.caseID.rawValue])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_view (case_id) VALUES (?)").execute(arguments: [event.caseID.rawValue])
         switch event.payload {
         case .caseSubmitted(let submitted):
             let draft = submitted.draft
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE case_view SET title = ?, description = ?, channel = ?, enterprise = ?, intake_status = ?,
                 submitted_at = ? WHERE case_id = ?
-                """, arguments: [draft.title, draft.description, draft.channel.rawValue, draft.submitter.enterprise,
+                """).execute(arguments: [draft.title, draft.description, draft.channel.rawValue, draft.submitter.enterprise,
                                  CaseStatus.submitted.rawValue, submitted.submittedAt.timeIntervalSince1970,
                                  event.caseID.rawValue])
         case .caseRouted(let routed):
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE case_view SET bureau = ?, bureau_name = ?, category = ?, deadline = ?, deadline_class = ?,
                 routing_rule = ?, routing_score = ?, routed_at = ?, routings = routings + 1, latest_triage = ?,
                 counterpart = ?, assisting = ?, routing_alternatives = ? WHERE case_id = ?
-                """, arguments: [routed.bureau.rawValue, routed.bureauName, routed.category.rawValue,
+                """).execute(arguments: [routed.bureau.rawValue, routed.bureauName, routed.category.rawValue,
                                  routed.deadline.timeIntervalSince1970, routed.deadlineClass, routed.rule, routed.score,
                                  event.occurredAt.timeIntervalSince1970, routed.category == "triage",
                                  routed.counterpart?.rawValue, routed.assisting.map(\.rawValue).joined(separator: " "),
-                                 try DubanJSON.encoder().encode(routed.alternatives), event.caseID.rawValue])
+                                 routed.alternatives.isEmpty ? Data("[]".utf8) : try DubanJSON.shared.encode(routed.alternatives), event.caseID.rawValue])
+            try db.cachedStatement(sql: """
+                INSERT INTO bureau_directory (bureau, name) VALUES (?, ?) ON CONFLICT (bureau) DO UPDATE SET name = excluded.name
+                WHERE name != excluded.name
+                """).execute(arguments: [routed.bureau.rawValue, routed.bureauName])
         case .deadlineTracked:
-            try db.execute(sql: "UPDATE case_view SET tracked_at = ? WHERE case_id = ?",
-                           arguments: [event.occurredAt.timeIntervalSince1970, event.caseID.rawValue])
+            try db.cachedStatement(sql: "UPDATE case_view SET tracked_at = ? WHERE case_id = ?").execute(arguments: [event.occurredAt.timeIntervalSince1970, event.caseID.rawValue])
         case .caseUpdated(let update):
             let at = event.occurredAt.timeIntervalSince1970
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE case_view SET intake_status = ?, returns = returns + ?,
                   measure_drafted_at = CASE WHEN ? AND measure_drafted_at IS NULL THEN ? ELSE measure_drafted_at END,
                   resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,
@@ -58,7 +61,7 @@ enum ReadModel {
                   resolution = CASE WHEN ? THEN ? ELSE resolution END,
                   responded_at = CASE WHEN ? AND responded_at IS NULL THEN ? ELSE responded_at END
                 WHERE case_id = ?
-                """, arguments: [update.status.rawValue, update.action == .return ? 1 : 0,
+                """).execute(arguments: [update.status.rawValue, update.action == .return ? 1 : 0,
                                  update.action == .measure, at, update.action == .resolve, at,
                                  update.action == .confirm, at, update.satisfaction,
                                  update.action == .measure, update.note, update.action == .resolve, update.note,

@@ -51,6 +51,9 @@ public enum Reporting: DubanService {
         ReadModel.registerMigrations(in: &migrator)
     }
 
+    /// Applies one event to the read model exactly as the event listener does (the benchmark rebuilds with it).
+    public static func fold(_ event: EventEnvelope, in db: Database) throws { try ReadModel.apply(event, in: db) }
+
     /// Midnight in Beijing time of a `yyyy-MM-dd` day.
     static func day(_ text: String) -> Date? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).compactMap { Int($0) }

@@ -29,11 +29,12 @@ struct Overview {
             TrendChart.Week(name: ReportPeriod.weekName(of: start.addingTimeInterval(Double(index) * 604_800 + 3_600)),
                             collected: 0, solved: 0)
         }
+        let startDay = Int((start.timeIntervalSince1970 + 28_800) / 86_400)  // Monday, in figures_daily's days
         let weekly = try Row.fetchCursor(db, sql: """
-            SELECT CAST((submitted_at - ?) / 604800 AS INTEGER) AS week, COUNT(*) AS collected,
-              SUM(NOT (\(CaseList.openSQL))) AS solved
-            FROM case_view WHERE submitted_at >= ? GROUP BY week
-            """, arguments: [start.timeIntervalSince1970, start.timeIntervalSince1970])
+            SELECT (day - ?) / 7 AS week, SUM(cases) AS collected,
+              SUM(CASE WHEN status IN ('resolved', 'closed') THEN cases ELSE 0 END) AS solved
+            FROM figures_daily WHERE day >= ? GROUP BY week
+            """, arguments: [startDay, startDay])
         while let row = try weekly.next() {
             let index: Int = row["week"]
             guard trend.indices.contains(index) else { continue }
