@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Prometheus
 
 /// `GET /metrics` on every service, in Prometheus' text format: the same truths as `/health`, as numbers a monitoring
@@ -10,9 +11,20 @@ import Prometheus
 /// - `duban_dead_letters{service}`: events set aside and not yet replayed
 /// - `duban_refused_peers{service}`: handshakes refused since start (plaintext, unlisted key)
 /// - `duban_<service>_<detail>{service}`: the service's own figures from `/health` (e.g. `duban_intake_cases`,
-///   `duban_escalation_open_cases`, `duban_escalation_webhook_dead`)
+///   `duban_escalation_open_cases`, `duban_escalation_webhook_dead`, reporting's `duban_reporting_cases_<status>`)
+/// - Hummingbird's request metrics through swift-metrics: `http_server_request_duration` (a histogram in seconds per
+///   endpoint, method and status: the request latency), `hb_requests`, `hb_request_errors`,
+///   `http_server_active_requests`
 struct MetricsEndpoint: Sendable {
-    let registry = PrometheusCollectorRegistry()
+    /// One registry per process, also behind swift-metrics, so what libraries measure appears beside Duban's own.
+    /// (A global: swift-metrics can be bootstrapped once per process, and this initializer runs once.)
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
+    var registry: PrometheusCollectorRegistry { Self.registry }
 
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 

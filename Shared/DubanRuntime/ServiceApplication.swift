@@ -35,6 +35,8 @@ public enum ServiceApplication {
         services += parts.services
 
         let router = Router()
+        _ = MetricsEndpoint.registry  // swift-metrics goes to Prometheus before the first request is measured
+        router.add(middleware: MetricsMiddleware())
         let database = opened.context.database
         // /health and /metrics tell the same truths, measured the same way.
         let measure: @Sendable () async throws -> HealthReport = {

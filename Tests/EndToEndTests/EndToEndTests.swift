@@ -96,6 +96,13 @@ extension EndToEnd {
             #expect(intake.contains("duban_backlog_events{service=\"intake\",consumer=\"routing\"}"))
             #expect(intake.contains("# TYPE duban_oldest_unacknowledged_seconds gauge"))
             #expect(texts["escalation"]?.contains("duban_escalation_open_cases{service=\"escalation\"} 1") == true)
+            // Cases by status, and the request latency of the requests just made (Hummingbird's, through swift-metrics).
+            let reporting = try #require(texts["reporting"])
+            #expect(reporting.contains("duban_reporting_cases_assigned{service=\"reporting\"} 1"))
+            #expect(reporting.contains("duban_reporting_cases_closed{service=\"reporting\"} 0"))
+            #expect(intake.contains("# TYPE http_server_request_duration histogram"))
+            #expect(intake.contains(#"http_server_request_duration_count{http_route="/v1/cases",http_request_method="POST",http_response_status_code="201"} 1"#),
+                    "\(intake.split(separator: "\n").filter { $0.contains("duration_count") })")
         }
 
         @Test func intakeDescribesItsAPIInOpenAPI() async throws {
@@ -109,7 +116,7 @@ extension EndToEnd {
             #expect(paths == ["/health", "/open311/v2/discovery.{format}", "/open311/v2/requests.{format}",
                               "/open311/v2/requests/{service_request_id}.{format}", "/open311/v2/servicerequestupdates.{format}",
                               "/open311/v2/services.{format}", "/open311/v2/services/{service_code}.{format}",
-                              "/open311/v2/tokens/{token}.{format}", "/v1/cases", "/v1/cases/{id}/updates", "/v1/imports"])
+                              "/open311/v2/tokens/{token}.{format}", "/v1/cases", "/v1/cases/{id}/updates", "/v1/imports", "/v1/keys/self"])
             let actions = (((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["CaseUpdate"] as? [String: Any])?["properties"] as? [String: Any])?["action"] as? [String: Any])?["enum"] as? [String]
             #expect(actions?.count == 11, "every update action the API takes is described")
         }

@@ -135,7 +135,17 @@ public enum Reporting: DubanService {
                     return try await database.read { try WeeklyReport.compute(week: week, now: now, in: $0) }.response(format: format)
                 }
             },
-            onEvent: { db, event in try ReadModel.apply(event, in: db) }
+            onEvent: { db, event in try ReadModel.apply(event, in: db) },
+            health: {
+                // Cases by the status they show now: `duban_reporting_cases_<status>` in /metrics.
+                let counts = try await database.read { db in
+                    try Row.fetchAll(db, sql: "SELECT status, SUM(cases) AS n FROM figures_daily GROUP BY status")
+                }
+                var details: [String: String] = [:]
+                for status in CaseStatus.allCases { details["cases_\(status.rawValue)"] = "0" }
+                for row in counts { details["cases_\(row["status"] as String)"] = String(row["n"] as Int) }
+                return details
+            }
         )
     }
 }
