@@ -12,6 +12,7 @@ import Yams
     static let knownVariables: Set<String> = Set([
         "HTTP_HOST", "HTTP_PORT", "DATA_DIR", "EVENTS_BIND", "KEYS_DIR", "SECURITY_PLAINTEXT", "LOG_LEVEL", "PUBLIC_URL",
         "ROUTING_CONFIG_DIR", "INTAKE_MAX_BODY_BYTES", "NOTICES_BIND", "NOTICES_REPLAY_BIND", "INGRESS_BIND", "ESCALATION_CONFIG_DIR", "ESCALATION_SWEEP_SECONDS",
+        "INTAKE_URL",
     ]).union(ServiceDescriptor.all.map { "PEERS_\($0.name.uppercased())_ENDPOINT" })
 
     static func compose() throws -> [String: Any] {
@@ -28,6 +29,9 @@ import Yams
             let environment = try #require(service["environment"] as? [String: Any])
             for key in environment.keys { #expect(Self.knownVariables.contains(key), "\(descriptor.name): unknown variable \(key)") }
             #expect(environment["HTTP_PORT"] as? String == String(descriptor.defaultHTTPPort))
+            if descriptor.name == "reporting" {
+                #expect(environment["INTAKE_URL"] as? String == "http://intake:\(ServiceDescriptor.intake.defaultHTTPPort)", "the workbench reaches intake")
+            }
             #expect((service["ports"] as? [String])?.contains("\(descriptor.defaultHTTPPort):\(descriptor.defaultHTTPPort)") == true)
             if let eventsPort = descriptor.defaultEventsPort {
                 #expect(environment["EVENTS_BIND"] as? String == "tcp://0.0.0.0:\(eventsPort)")
