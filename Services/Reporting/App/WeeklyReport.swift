@@ -78,25 +78,21 @@ public struct WeeklyReport: Codable, Sendable {
     }
 
     var html: String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
         let day = Date.FormatStyle(date: .numeric, time: .omitted, timeZone: ReportPeriod.calendar.timeZone)
-        let header = Self.headings.map { "<th>\(escape($0))</th>" }.joined()
+        let header = Self.headings.map { "<th>\(esc($0))</th>" }.joined()
         let body = (bureaus.map { Self.cells($0.bureau, $0.bureauName, $0.figures, percent: true) }
                     + [Self.cells("all", "合计", overall, percent: true)])
-            .map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+            .map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
         let overdueRows = overdueNow.map {
-            "<tr><td>\(escape($0.id))</td><td>\(escape($0.title ?? ""))</td><td>\(escape($0.bureau ?? ""))</td><td>\(escape($0.deadline.formatted(day)))</td></tr>"
+            "<tr><td>\(esc($0.id))</td><td>\(esc($0.title ?? ""))</td><td>\(esc($0.bureau ?? ""))</td><td>\(esc($0.deadline.formatted(day)))</td></tr>"
         }.joined(separator: "\n")
         return """
             <!doctype html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>督办周报 \(escape(week))</title>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>督办周报 \(esc(week))</title>
             <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:nth-child(-n+2),th{text-align:left}</style>
             </head><body>
-            <h1>督办周报 \(escape(week))</h1>
-            <p>统计范围：\(escape(from.formatted(day))) 至 \(escape(to.addingTimeInterval(-1).formatted(day)))收集的问题</p>
+            <h1>督办周报 \(esc(week))</h1>
+            <p>统计范围：\(esc(from.formatted(day))) 至 \(esc(to.addingTimeInterval(-1).formatted(day)))收集的问题</p>
             <table><thead><tr>\(header)</tr></thead><tbody>
             \(body)
             </tbody></table>
