@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import DubanMessaging
 import DubanModels
+import DubanRuntime
 import DubanStorage
 import Foundation
 import GRDB
@@ -94,8 +95,7 @@ enum ReportingBenchmark {
 
     /// `from=…&to=…` for the calendar month before now.
     static var lastMonth: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
+        let calendar = ChinaTime.calendar
         let thisMonth = calendar.date(from: calendar.dateComponents([.year, .month], from: now))!
         let previous = calendar.date(byAdding: .month, value: -1, to: thisMonth)!
         func day(_ date: Date) -> String {

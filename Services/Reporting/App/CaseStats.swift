@@ -44,7 +44,7 @@ public struct CaseStats: Codable, Sendable {
 
     /// The counts one case contributes, as SQL over the columns of `row` (`NEW.`/`OLD.` in a trigger, or none).
     static func contribution(_ row: String) -> [(column: String, value: String)] {
-        [("day", "COALESCE(CAST((\(row)submitted_at + 28800) / 86400 AS INTEGER), -1)"),  // days since 1970 in Beijing
+        [("day", "COALESCE(CAST((\(row)submitted_at + \(ReportPeriod.utcOffset)) / 86400 AS INTEGER), -1)"),  // ReportPeriod.dayNumber
          ("bureau", "COALESCE(\(row)bureau, '')"), ("counterpart", "COALESCE(\(row)counterpart, '')"),
          ("status", CaseList.statusSQL(of: row)), ("cases", "1"),
          ("measured", "\(row)measure_drafted_at IS NOT NULL"), ("routed", "\(row)routings > 0"),
@@ -124,9 +124,8 @@ public struct CaseStats: Codable, Sendable {
     private static func wholeDays(from: Date?, to: Date?) -> (Int?, Int?)? {
         func day(_ date: Date?) -> Int?? {
             guard let date else { return .some(nil) }
-            let shifted = date.timeIntervalSince1970 + 28_800
-            guard shifted.truncatingRemainder(dividingBy: 86_400) == 0 else { return nil }
-            return .some(Int(shifted / 86_400))
+            let day = ReportPeriod.dayNumber(date)
+            return day == day.rounded(.down) ? .some(Int(day)) : nil
         }
         guard let start = day(from), let end = day(to) else { return nil }
         return (start, end)

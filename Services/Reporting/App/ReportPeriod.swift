@@ -5,6 +5,14 @@ import Foundation
 enum ReportPeriod {
     static var calendar: Calendar { ChinaTime.calendar }
 
+    /// Beijing's offset from UTC (no daylight saving), for day numbers in SQL as well as here.
+    static let utcOffset = 28_800
+
+    /// Days since 1970-01-01 in Beijing: whole at midnight there. `figures_daily` is keyed by its integer part.
+    static func dayNumber(_ date: Date) -> Double {
+        (date.timeIntervalSince1970 + Double(utcOffset)) / 86_400
+    }
+
     /// `yyyy-MM` → the month's first midnight and the next month's.
     static func month(_ text: String) -> (Date, Date)? {
         let parts = text.split(separator: "-")

@@ -29,7 +29,7 @@ struct Overview {
             TrendChart.Week(name: ReportPeriod.weekName(of: start.addingTimeInterval(Double(index) * 604_800 + 3_600)),
                             collected: 0, solved: 0)
         }
-        let startDay = Int((start.timeIntervalSince1970 + 28_800) / 86_400)  // Monday, in figures_daily's days
+        let startDay = Int(ReportPeriod.dayNumber(start))  // Monday, in figures_daily's days
         let weekly = try Row.fetchCursor(db, sql: """
             SELECT (day - ?) / 7 AS week, SUM(cases) AS collected,
               SUM(CASE WHEN status IN ('resolved', 'closed') THEN cases ELSE 0 END) AS solved
