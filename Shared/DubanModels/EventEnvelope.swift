@@ -21,7 +21,7 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
 
     public var type: EventType { payload.type }
 
-    public init(id: UUID = UUID(), occurredAt: Date, producer: String, caseID: CaseID, causationID: UUID? = nil,
+    public init(id: UUID = EventID.next(), occurredAt: Date, producer: String, caseID: CaseID, causationID: UUID? = nil,
                 payload: EventPayload) {
         self.id = id
         self.causationID = causationID

@@ -78,7 +78,7 @@ public struct CaseClock: Codable, Sendable {
             // Events from two producers can cross: when routing's answer to this update (a re-route after a return,
             // say) is already applied, the update goes into the history but does not move the clock back.
             let answered = try Bool.fetchOne(db, sql: "SELECT 1 FROM clock_transition WHERE caused_by = ?",
-                                             arguments: [event.id.uuidString]) == true
+                                             arguments: [EventID.text(event.id)]) == true
             guard !answered else { return }
             // The clock stops when the bureau resolves the case and runs again if the submitter reopens it.
             try db.execute(sql: """
@@ -109,7 +109,7 @@ public struct CaseClock: Codable, Sendable {
     private static func recordTransition(_ event: EventEnvelope, state: ClockState, deadline: Date?, in db: Database) throws {
         try db.execute(sql: """
             INSERT OR IGNORE INTO clock_transition (event_id, caused_by, case_id, state, deadline, at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [event.id.uuidString, event.causationID?.uuidString, event.caseID.rawValue, state.rawValue,
+            """, arguments: [EventID.text(event.id), event.causationID.map(EventID.text), event.caseID.rawValue, state.rawValue,
                                    deadline?.timeIntervalSince1970, event.occurredAt.timeIntervalSince1970])
     }
 }

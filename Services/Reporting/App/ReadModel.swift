@@ -20,8 +20,8 @@ enum ReadModel {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO timeline (event_id, case_id, type, producer, occurred_at, body, causation_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [event.id.uuidString, event.caseID.rawValue, event.type.rawValue, event.producer,
-                             event.occurredAt.timeIntervalSince1970, body, event.causationID?.uuidString])
+            """).execute(arguments: [EventID.text(event.id), event.caseID.rawValue, event.type.rawValue, event.producer,
+                             event.occurredAt.timeIntervalSince1970, body, event.causationID.map(EventID.text)])
         guard db.changesCount > 0 else { return }  // seen before
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO case_view (case_id) VALUES (?)").execute(arguments: [event.caseID.rawValue])
         switch event.payload {
