@@ -86,16 +86,17 @@ public final class EventListener: Service, Sendable {
                     try answer(hello, from: peer, userID: message.userID, on: socket)
                     continue
                 }
-                guard let peer = message.frames.first, let event = WireProtocol.parseEvent(message.frames.dropFirst()) else {
+                guard let peer = message.frames.first, let events = WireProtocol.parseEvents(message.frames.dropFirst()) else {
                     logger.warning("dropped a malformed delivery frame")
                     continue
                 }
-                if let authenticated = message.userID, authenticated != event.producer {
+                let producer = events[0].producer
+                if let authenticated = message.userID, authenticated != producer {
                     logger.warning("refused events claiming another producer",
-                                   metadata: ["authenticated": "\(authenticated)", "claimed": "\(event.producer)"])
+                                   metadata: ["authenticated": "\(authenticated)", "claimed": "\(producer)"])
                     continue
                 }
-                batch.append(Received(peer: peer, event: event))
+                batch += events.map { Received(peer: peer, event: $0) }
             }
             guard !batch.isEmpty else { continue }
 

@@ -32,7 +32,7 @@ public final class EventLog: Sendable {
     public func append(_ envelope: EventEnvelope, in db: Database) throws {
         let body = EventCodec.encode(envelope)
         try db.cachedStatement(sql: "INSERT INTO event_log (event_id, case_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [envelope.id.uuidString, envelope.caseID.rawValue, envelope.type.rawValue, body,
+            .execute(arguments: [EventID.text(envelope.id), envelope.caseID.rawValue, envelope.type.rawValue, body,
                                  Date().timeIntervalSince1970])
         // One commit hook per transaction, however many events it appends (the writer is serial).
         let arm = commitHookArmed.withLock { armed in

@@ -14,7 +14,7 @@ import ZeroMQ
 /// Events wait on disk while the consumer is slow or away, so memory stays bounded by the window.
 public final class EventRelay: Service, Sendable {
     public struct Options: Sendable {
-        public var window = 1_000
+        public var window = 4_000
         public var resendAfter: Duration = .seconds(2)
         /// How often at most the acknowledged cursor is written back to the producer's database.
         public var cursorSaveInterval: Duration = .milliseconds(200)
@@ -30,6 +30,10 @@ public final class EventRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let acked = Atomic<Int64>(-1)
+    /// Whether a commit should wake the relay: not while it waits for a consumer or for room in its window, when new
+    /// events could not leave anyway (a wake is a thread switch per commit, per relay). Set before the log is read,
+    /// so a commit after that read always wakes it.
+    private let wantsCommits = Atomic<Bool>(true)
 
     public init(log: EventLog, consumer: String, endpoint: String, database: DatabasePool, context: ZMQContext,
                 security: LinkSecurity, options: Options = Options(), logger: Logger) {
@@ -50,7 +54,9 @@ public final class EventRelay: Service, Sendable {
 
     public func run() async throws {
         let thread = try SocketThread(name: "relay-\(consumer)") { [self] control in try loop(control) }
-        log.onCommit { [weak thread] in thread?.wake() }
+        log.onCommit { [weak thread, weak self] in
+            if self?.wantsCommits.load(ordering: .acquiring) == true { thread?.wake() }
+        }
         try await thread.runUntilShutdown()
     }
 
@@ -129,15 +135,22 @@ public final class EventRelay: Service, Sendable {
             // CPU, so wait until it can send again (marked blocked, the poll above watches for that).
             if room > 0, try !socket.canSend {
                 blocked = true
+                wantsCommits.store(false, ordering: .releasing)
             } else if room > 0 {
+                wantsCommits.store(true, ordering: .sequentiallyConsistent)
                 let batch = try database.read { try EventLogQueries.events(after: next - 1, limit: min(room, 256), in: $0) }
-                for event in batch {
-                    let frames = WireProtocol.frames(.init(producer: log.producer, epoch: epoch, seq: event.seq, body: event.body))
+                var unsent = batch[...]
+                while !unsent.isEmpty {
+                    let message = unsent.prefix(WireProtocol.fitting(unsent))
+                    let frames = WireProtocol.frames(producer: log.producer, epoch: epoch, events: message)
                     guard try socket.send(frames, wait: false) else { blocked = true; break }
                     if next == cursor + 1 { lastProgress = .now }  // the resend clock starts with the first in flight
-                    next = event.seq + 1
+                    next = message.last!.seq + 1
+                    unsent = unsent.dropFirst(message.count)
                 }
                 moreToSend = batch.count == min(room, 256) && !blocked
+            } else {
+                wantsCommits.store(false, ordering: .releasing)  // the window is full: acknowledgements wake the poll
             }
 
             if cursor != savedCursor && ContinuousClock.now - lastSave > options.cursorSaveInterval {
