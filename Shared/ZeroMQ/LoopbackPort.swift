@@ -3,18 +3,24 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Picks TCP ports for endpoints on loopback, for tests and benchmarks that start several parties.
 public enum LoopbackPort {
     /// A port that was free a moment ago, chosen at random below Linux's ephemeral range (32768–60999), so that
     /// outgoing connections, which take their local ports from that range, cannot grab it before it is bound.
+    /// A port is handed out once per process: a caller usually binds it only later (a test picks nine before starting
+    /// four services), and two picks of the same free port would collide then.
     public static func free() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20_000..<32_000)
-            if isFree(port) { return port }
+            guard isFree(port), handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            return port
         }
         throw ZMQError(operation: "bind", code: EADDRINUSE)
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     /// Whether a plain socket can bind the port now (a plain socket, unlike a ZeroMQ unbind, releases it at once).
     static func isFree(_ port: Int) -> Bool {
