@@ -64,10 +64,10 @@ struct CaseStore: Sendable {
                        in db: Database) throws -> (case: SubmittedCase, isNew: Bool) {
             let encoder = Self.encoder
             if let idempotencyKey {
-                if let row = try Row.fetchOne(db, sql: """
+                if let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT i.request_hash, c.case_id, c.submitted_at FROM idempotency i JOIN case_record c ON c.case_id = i.case_id
                     WHERE i.key = ?
-                    """, arguments: [idempotencyKey]) {
+                    """), arguments: [idempotencyKey]) {
                     guard row["request_hash"] == requestHash else {
                         throw APIError(.unprocessableContent, code: "idempotency_key_reused",
                                        "this Idempotency-Key was used for a different request")
@@ -76,25 +76,33 @@ struct CaseStore: Sendable {
                                           submittedAt: Date(timeIntervalSince1970: row["submitted_at"])), false)
                 }
             }
+            // The case's number is the table's next row id (AUTOINCREMENT never hands one out twice), so the id is
+            // known before the insert and the row and its index are written once.
+            let number = try (Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'case_record'")) ?? 0) + 1
+            let id = Self.caseID(number: number, at: now)
             try db.cachedStatement(sql: """
-                INSERT INTO case_record (case_id, title, description, channel, submitter, category, location, status, submitted_at)
-                VALUES ('pending', ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [draft.title, draft.description, draft.channel.rawValue, try encoder.encode(draft.submitter),
-                                 draft.category?.rawValue, try draft.location.map { try encoder.encode($0) },
-                                 CaseStatus.submitted.rawValue, now.timeIntervalSince1970])
-            let number = db.lastInsertedRowID
-            let id = CaseID(rawValue: "DB-\(Self.day(now))-\(String(format: "%06lld", number))")
-            try db.cachedStatement(sql: "UPDATE case_record SET case_id = ? WHERE number = ?").execute(arguments: [id.rawValue, number])
+                INSERT INTO case_record (number, case_id, title, description, channel, submitter, category, location, status, submitted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [number, id.rawValue, draft.title, draft.description, draft.channel.rawValue,
+                                         try encoder.encode(draft.submitter), draft.category?.rawValue,
+                                         try draft.location.map { try encoder.encode($0) }, CaseStatus.submitted.rawValue,
+                                         now.timeIntervalSince1970])
             try events.append(.caseSubmitted(CaseSubmitted(draft: draft, submittedAt: now)), caseID: id, at: now, in: db)
             if let idempotencyKey {
-                try db.execute(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)",
-                               arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])
+                try db.cachedStatement(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])
             }
             return (SubmittedCase(id: id, status: .submitted, submittedAt: now), true)
     }
 
     /// Stores run one at a time on the database's writer, so one encoder serves them all.
     private static let encoder = DubanJSON.encoder()
+
+    /// `DB-yyyyMMdd-NNNNNN`: the day in China and the case's number, zero-padded to at least six digits.
+    static func caseID(number: Int64, at date: Date) -> CaseID {
+        let digits = String(number)
+        return CaseID(rawValue: "DB-\(day(date))-" + String(repeating: "0", count: max(0, 6 - digits.utf8.count)) + digits)
+    }
 
     /// The day in China (UTC+8 all year) as `yyyyMMdd`.
     static func day(_ date: Date) -> String {

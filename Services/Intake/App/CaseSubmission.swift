@@ -61,13 +61,24 @@ struct CaseSubmission {
             if required { throw APIError.badRequest("\(key)_required", "\(path)\(key) must not be empty") }
             return nil
         }
-        if trimmed.count > max {
+        // A character takes at least one UTF-8 byte: only a long text needs its characters counted.
+        if trimmed.utf8.count > max, trimmed.count > max {
             throw APIError.badRequest("\(key)_too_long", "\(path)\(key) has \(trimmed.count) characters; at most \(max)")
         }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r" }) {
+        if trimmed.unicodeScalars.contains(where: isForbiddenControl) {
             throw APIError.badRequest("invalid_\(key)", "\(path)\(key) contains control characters")
         }
         return trimmed
+    }
+
+    /// Unicode's control characters (general category Cc: U+0000–U+001F and U+007F–U+009F), except line breaks and
+    /// tabs. Compared by value: looking up each scalar's category cost more than the rest of the check.
+    static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
+        }
     }
 
     private static func parseLocation(_ raw: Any?) throws -> Location? {

@@ -94,7 +94,7 @@ public struct CaseView: Codable, Sendable {
                 entry.action = update.action.rawValue
                 entry.detail = update.note ?? (update.action == .dispatch ? update.bureau?.rawValue : nil)
             case .caseRouted(let routed):
-                entry.detail = routed.bureauName ?? routed.bureau.rawValue
+                entry.detail = routed.bureauName.isEmpty ? routed.bureau.rawValue : routed.bureauName
                 entry.deadline = routed.deadline
             case .caseSubmitted(let submitted):
                 entry.detail = submitted.draft.channel.rawValue

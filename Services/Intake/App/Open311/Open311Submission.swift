@@ -43,7 +43,7 @@ enum Open311Submission {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return nil }
         if value.count > max { throw Open311Error(.badRequest, "\(key)_too_long", "\(key) has \(value.count) characters; at most \(max)") }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r" }) {
+        if value.unicodeScalars.contains(where: CaseSubmission.isForbiddenControl) {
             throw Open311Error(.badRequest, "invalid_\(key)", "\(key) contains control characters")
         }
         return value
