@@ -5,13 +5,14 @@ import DubanRuntime
 import DubanStorage
 import Foundation
 import GRDB
+import NIOHTTP1
 import ReportingService
 import ZeroMQ
 
 /// Reporting over a year of 1,000,000 cases: the time to rebuild the read model from the whole event history (every
 /// event folded as the listener folds it, in its batches), beside writing the same events into a bare table; then
 /// `GET /v1/stats` and the overview page served by the real reporting executable over that read model, beside the
-/// floors it is judged against (`GET /health`, and SQLite counting the rows).
+/// floors it is judged against (a path the router refuses without reading anything, and SQLite counting the rows).
 enum ReportingBenchmark {
     struct Latency {
         var p50: Double
@@ -27,6 +28,7 @@ enum ReportingBenchmark {
         var statsMonth: Latency
         var overview: Latency
         var health: Latency
+        var floor: Latency
         var countSeconds: Double
         var collected: Int
     }
@@ -72,12 +74,12 @@ enum ReportingBenchmark {
         defer { reporting.terminate(); reporting.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)"
         try await waitForHealth(base + "/health")
-        func measure(_ path: String) async throws -> Latency {
-            _ = try await get(base + path)  // warm: pages in the database file
+        func measure(_ path: String, status: HTTPResponseStatus = .ok) async throws -> Latency {
+            _ = try await get(base + path, status: status)  // warm: pages in the database file
             var samples: [Double] = []
             for _ in 0..<requests {
                 let start = ContinuousClock.now
-                _ = try await get(base + path)
+                _ = try await get(base + path, status: status)
                 let elapsed = ContinuousClock.now - start
                 samples.append(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
             }
@@ -87,6 +89,7 @@ enum ReportingBenchmark {
         return Result(cases: cases, events: events, rebuildSeconds: rebuild, bareInsertSeconds: bareInsert,
                       stats: try await measure("/v1/stats"), statsMonth: try await measure("/v1/stats?from=\(ReportingBenchmark.lastMonth)"),
                       overview: try await measure("/dashboard"), health: try await measure("/health"),
+                      floor: try await measure("/v1/no-such-path", status: .notFound),
                       countSeconds: count, collected: collected)
     }
 
@@ -105,10 +108,10 @@ enum ReportingBenchmark {
         return "\(day(previous))&to=\(day(thisMonth))"
     }
 
-    private static func get(_ url: String) async throws -> Int {
+    private static func get(_ url: String, status: HTTPResponseStatus = .ok) async throws -> Int {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 16 * 1_024 * 1_024)
-        guard response.status == .ok else { throw BenchError("\(url) answered \(response.status.code)") }
+        guard response.status == status else { throw BenchError("\(url) answered \(response.status.code)") }
         return body.readableBytes
     }
 

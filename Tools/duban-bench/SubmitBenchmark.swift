@@ -38,20 +38,12 @@ enum SubmitBenchmark {
         let durableURL = "http://127.0.0.1:\(port)/v1/cases"
         try await waitForHealth("http://127.0.0.1:\(port)/health")
 
-        // The floor: read the body, answer 201, store nothing.
-        let baselinePort = Mutex<Int?>(nil)
-        let router = Router()
-        router.post("/v1/cases") { request, _ -> Response in
-            _ = try await request.body.collect(upTo: 64 * 1_024)
-            return Response(status: .created, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: #"{"id":"DB-20261128-000001","status":"submitted"}"#)))
-        }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in baselinePort.withLock { $0 = channel.localAddress?.port } })
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        while baselinePort.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-        let baselineURL = "http://127.0.0.1:\(baselinePort.withLock { $0 }!)/v1/cases"
+        // The floor: read the body, answer 201, store nothing; a process of its own, like intake.
+        let baselinePort = try LoopbackPort.free()
+        let baselineServer = try launch(CommandLine.arguments[0], [MinimalServer.command, String(baselinePort)])
+        defer { baselineServer.terminate(); baselineServer.waitUntilExit() }
+        try await waitForHealth("http://127.0.0.1:\(baselinePort)/health")
+        let baselineURL = "http://127.0.0.1:\(baselinePort)/v1/cases"
 
         // One keep-alive connection per worker, so neither side pays for connecting.
         var configuration = HTTPClient.Configuration()
