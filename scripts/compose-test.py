@@ -7,12 +7,15 @@ with the image's own `duban keygen` when deploy/keys/ has none, brings the stack
 accepted case reaches reporting routed exactly once, reads the logs for errors, and tears everything down (volumes
 included), also when a step fails. Standard library only.
 """
+import html
+from http.client import HTTPConnection
 import json
 import os
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,6 +41,18 @@ def http(method, url, body=None, timeout=5, headers=None):
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
+
+
+def http_text(method, path, body=None, headers=None):
+    """One request to reporting without following redirects: (status, headers, text)."""
+    connection = HTTPConnection("127.0.0.1", 8083, timeout=10)
+    try:
+        form = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        connection.request(method, path, body=body, headers={**form, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
 
 
 def wait_until(what, check, seconds):
@@ -98,11 +113,12 @@ def main():
                               "--scope", "submit", "--scope", "read"], check=True, capture_output=True, text=True).stdout.strip()
         step("API key created inside the intake container (intake keys create)")
 
-        ids = []
+        ids, titles = [], []
         for n in range(60):
             source = cases[n % len(cases)]
             case = {k: source[k] for k in ("title", "description", "channel", "enterprise") if source.get(k)}
             case["title"] = f"{case['title']}（{n + 1}）"
+            titles.append(case["title"])
             ids.append(submit(case, key))
             if n == 20:
                 step("restarting the routing container mid-stream")
@@ -126,6 +142,23 @@ def main():
         if status != 200 or listed["total"] != len(ids) or sorted(listed_ids) != sorted(ids):
             raise SystemExit(f"compose-test: reporting lists {listed.get('total')} cases, intake accepted {len(ids)}")
         step(f"all {len(ids)} cases routed in reporting, each once")
+
+        # The dashboard inside the containers: a case's page, and the workbench signing in through intake
+        # (reporting's container reaches intake's at INTAKE_URL, http://intake:8080).
+        page = http_text("GET", f"/dashboard/cases/{ids[0]}")
+        if page[0] != 200 or ids[0] not in page[2] or html.escape(titles[0], quote=False) not in page[2]:
+            raise SystemExit(f"compose-test: the case page of {ids[0]} answered {page[0]} without the case")
+        signed = http_text("POST", "/dashboard/workbench/sign-in", urllib.parse.urlencode({"key": key}))
+        cookie = (signed[1].get("Set-Cookie") or "").split(";")[0]
+        if signed[0] != 303 or cookie != f"duban_workbench_key={key}":
+            raise SystemExit(f"compose-test: workbench sign-in answered {signed[0]} with cookie {cookie!r}")
+        workbench = http_text("GET", "/dashboard/workbench", headers={"Cookie": cookie})
+        if workbench[0] != 200 or '<strong id="who">compose-test</strong>' not in workbench[2]:
+            raise SystemExit(f"compose-test: the workbench answered {workbench[0]} without the signed-in key")
+        refused = http_text("POST", "/dashboard/workbench/sign-in", urllib.parse.urlencode({"key": "not-a-key"}))
+        if refused[0] != 303 or "duban_workbench_key" in (refused[1].get("Set-Cookie") or ""):
+            raise SystemExit("compose-test: the workbench let an unknown key sign in")
+        step("dashboard: a case's page renders; the workbench signs in through intake, and refuses an unknown key")
 
         logs = subprocess.run(COMPOSE + ["logs"], cwd=ROOT, capture_output=True, text=True)
         lines = (logs.stdout + logs.stderr).splitlines()
