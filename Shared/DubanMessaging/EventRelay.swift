@@ -30,9 +30,9 @@ public final class EventRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let acked = Atomic<Int64>(-1)
-    /// Whether a commit should wake the relay: not while it waits for a consumer or for room in its window, when new
-    /// events could not leave anyway (a wake is a thread switch per commit, per relay). Set before the log is read,
-    /// so a commit after that read always wakes it.
+    /// Whether a commit should wake the relay: not while its window is full, when new events could not leave anyway
+    /// and the acknowledgement that makes room wakes it (a wake is a thread switch per commit). Set before the log is
+    /// read, so a commit after that read always wakes it.
     private let wantsCommits = Atomic<Bool>(true)
 
     public init(log: EventLog, consumer: String, endpoint: String, database: DatabasePool, context: ZMQContext,
@@ -135,7 +135,8 @@ public final class EventRelay: Service, Sendable {
             // CPU, so wait until it can send again (marked blocked, the poll above watches for that).
             if room > 0, try !socket.canSend {
                 blocked = true
-                wantsCommits.store(false, ordering: .releasing)
+                // Commits still wake it: a wake re-checks the socket, should its signal that it can send be late.
+                wantsCommits.store(true, ordering: .releasing)
             } else if room > 0 {
                 wantsCommits.store(true, ordering: .sequentiallyConsistent)
                 let batch = try database.read { try EventLogQueries.events(after: next - 1, limit: min(room, 256), in: $0) }
