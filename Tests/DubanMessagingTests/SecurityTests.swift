@@ -4,6 +4,14 @@ import Testing
 import ZeroMQ
 
 @Suite(.serialized) struct SecurityTests {
+    /// Waits until the listener has refused a handshake (up to 15 s: a loaded machine may start the threads late), then
+    /// half a second more, in which a peer that got in would have delivered its events.
+    private func waitForRefusal(_ listener: EventListener) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while listener.refusedHandshakes == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(500))
+    }
+
     @Test func aPeerWithAnUnlistedKeyIsRefused() async throws {
         let harness = try Harness()
         let zap = try harness.authenticator()
@@ -17,7 +25,7 @@ import ZeroMQ
         let consumer = Task { try await listener.run() }
         let intruder = Task { try await harness.relay(security: .curve(stranger)).run() }
         defer { consumer.cancel(); intruder.cancel() }
-        try await Task.sleep(for: .seconds(1.5))
+        try await waitForRefusal(listener)
         #expect(try harness.appliedCount() == 0)
         #expect(zap.refusals >= 1)
         #expect(listener.refusedHandshakes >= 1)
@@ -33,7 +41,7 @@ import ZeroMQ
         let consumer = Task { try await listener.run() }
         let plaintext = Task { try await harness.relay(security: .plaintext).run() }
         defer { consumer.cancel(); plaintext.cancel() }
-        try await Task.sleep(for: .seconds(1.5))
+        try await waitForRefusal(listener)
         #expect(try harness.appliedCount() == 0)
         #expect(listener.refusedHandshakes >= 1, "the refusal is seen and logged")
     }
@@ -42,10 +50,12 @@ import ZeroMQ
         // The listener enforces its ZAP domain, so a context with no handler fails closed.
         let harness = try Harness()
         try harness.append(3)
-        let consumer = Task { try await harness.listener().run() }
+        let listener = harness.listener()
+        let consumer = Task { try await listener.run() }
         let producer = Task { try await harness.relay().run() }
         defer { consumer.cancel(); producer.cancel() }
-        try await Task.sleep(for: .seconds(1.5))
+        try await waitForRefusal(listener)
+        #expect(listener.refusedHandshakes >= 1)
         #expect(try harness.appliedCount() == 0)
     }
 

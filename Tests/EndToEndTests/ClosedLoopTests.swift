@@ -17,6 +17,7 @@ extension EndToEnd {
             let (_, created) = try await stack.postCase(["title": "招工难", "description": "订单增加但一线普工招不到人", "channel": "hotline"])
             let id = try #require(created["id"] as? String)
             let routed = try await stack.waitForCase(id) { $0["status"] as? String == "assigned" }
+            try await stack.waitUntilIntakeKnowsTheBureau(id)
             #expect(routed["bureau"] as? String == "hrss")
             let firstDeadline = try #require(routed["deadline"] as? String)
 
@@ -71,6 +72,7 @@ extension EndToEnd {
             let first = try await stack.waitForCase(id) { $0["status"] as? String == "assigned" }
             let owner = try #require(first["bureau"] as? String)
             let ownerKey = try stack.createKey("bureau-\(owner)", scopes: ["bureau:\(owner)"])
+            try await stack.waitUntilIntakeKnowsTheBureau(id)
             #expect(try await stack.postUpdate(id, key: ownerKey, ["action": "return"]).status == 400, "a return needs a reason")
             #expect(try await stack.postUpdate(id, key: ownerKey, ["action": "return", "note": "不属于本单位职责"]).json["status"] as? String == "returned")
             let rerouted = try await stack.waitForCase(id) { $0["status"] as? String != "returned" && $0["bureau"] as? String != owner }
@@ -86,6 +88,7 @@ extension EndToEnd {
             let vagueID = try #require(vague["id"] as? String)
             let triaged = try await stack.waitForCase(vagueID) { $0["status"] as? String == "triage" }
             #expect(triaged["bureau"] as? String == "business-office")
+            try await stack.waitUntilIntakeKnowsTheBureau(vagueID)
             let office = try stack.createKey("triage-office", scopes: ["dispatch"])
             #expect(try await stack.postUpdate(vagueID, key: office, ["action": "dispatch"]).status == 400)
             #expect(try await stack.postUpdate(vagueID, key: office, ["action": "dispatch", "bureau": "hrss"]).status == 200)

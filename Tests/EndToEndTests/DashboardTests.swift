@@ -31,6 +31,7 @@ extension EndToEnd {
             for id in ids {
                 let view = try await stack.waitForCase(id) { $0["bureau"] != nil }
                 bureaus.append(try #require(view["bureau"] as? String, "case \(id) was not routed"))
+                try await stack.waitUntilIntakeKnowsTheBureau(id)
             }
             #expect(bureaus[0] == "transport")
             let key = try stack.createKey("transport-workbench", scopes: ["bureau:transport"])

@@ -73,6 +73,7 @@ extension EndToEnd {
 
             // GET requests/{id}: an array, routed by the time routing has answered; same in XML
             let routed = try await stack.waitForCase(id) { $0["deadline"] != nil }
+            try await stack.waitUntilIntakeKnowsTheBureau(id)
             let request = try #require(try await bothList(stack, "requests/\(id)").first)
             #expect(request["service_request_id"] as? String == id)
             #expect(request["status"] as? String == "open")

@@ -182,6 +182,19 @@ final class Stack: @unchecked Sendable {
     }
 
     /// Polls reporting until the case view satisfies `condition`, at most `seconds`.
+    /// Waits until intake has applied routing's first decision for the case, after which the bureau's key may act on
+    /// it. Reporting can learn the decision first: the two follow routing's events over separate links.
+    func waitUntilIntakeKnowsTheBureau(_ id: String, seconds: Double = 5) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let (status, body, _) = try await request("intake", "GET", "/open311/v2/requests/\(id).json")
+            if status == 200, let list = try? JSONSerialization.jsonObject(with: body) as? [[String: Any]],
+               list.first?["agency_responsible"] is String { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw StackError("intake did not learn which bureau owns \(id)")
+    }
+
     func waitForCase(_ id: String, seconds: Double = 5, _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
         var last: [String: Any] = [:]
