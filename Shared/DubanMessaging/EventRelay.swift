@@ -131,14 +131,14 @@ public final class EventRelay: Service, Sendable {
             blocked = false
             moreToSend = false
             let room = Int(cursor + Int64(options.window) - (next - 1))
+            // Set before the log is read. While a consumer is away commits still wake the relay: the wake only checks
+            // the socket again, should its signal that it can send come late.
+            wantsCommits.store(room > 0, ordering: .sequentiallyConsistent)
             // With no connected consumer the socket takes nothing: reading the log on every commit would only burn
             // CPU, so wait until it can send again (marked blocked, the poll above watches for that).
             if room > 0, try !socket.canSend {
                 blocked = true
-                // Commits still wake it: a wake re-checks the socket, should its signal that it can send be late.
-                wantsCommits.store(true, ordering: .releasing)
             } else if room > 0 {
-                wantsCommits.store(true, ordering: .sequentiallyConsistent)
                 let batch = try database.read { try EventLogQueries.events(after: next - 1, limit: min(room, 256), in: $0) }
                 var unsent = batch[...]
                 while !unsent.isEmpty {
@@ -150,8 +150,6 @@ public final class EventRelay: Service, Sendable {
                     unsent = unsent.dropFirst(message.count)
                 }
                 moreToSend = batch.count == min(room, 256) && !blocked
-            } else {
-                wantsCommits.store(false, ordering: .releasing)  // the window is full: acknowledgements wake the poll
             }
 
             if cursor != savedCursor && ContinuousClock.now - lastSave > options.cursorSaveInterval {

@@ -80,8 +80,7 @@ enum ReportingBenchmark {
             for _ in 0..<requests {
                 let start = ContinuousClock.now
                 _ = try await get(base + path, status: status)
-                let elapsed = ContinuousClock.now - start
-                samples.append(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+                samples.append(seconds(ContinuousClock.now - start) * 1_000)
             }
             samples.sort()
             return Latency(p50: percentile(samples, 0.5), p99: percentile(samples, 0.99))

@@ -93,10 +93,6 @@ enum SubmitBenchmark {
         let total = seconds(ContinuousClock.now - start)
         return (Double(requests) / total, latencies[latencies.count / 2] * 1_000, latencies[min(latencies.count - 1, latencies.count * 99 / 100)] * 1_000)
     }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
 
 struct BenchError: Error, CustomStringConvertible {

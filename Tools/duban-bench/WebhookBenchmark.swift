@@ -99,7 +99,6 @@ enum WebhookBenchmark {
     private static func seconds(_ body: () async throws -> Void) async rethrows -> Double {
         let start = ContinuousClock.now
         try await body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return duban_bench.seconds(ContinuousClock.now - start)
     }
 }

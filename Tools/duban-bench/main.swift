@@ -39,8 +39,11 @@ struct Row {
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return seconds(ContinuousClock.now - start)
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -218,10 +221,6 @@ func durableHop(rounds: Int, beforeRound: (Int) throws -> Void) async throws -> 
     return Row(name: "durable hop, CURVE (commit→send→commit→ack)", rate: median(rates),
                detail: String(format: "p50 %.1f ms, p99 %.1f ms; rounds %@", percentile(latencies, 0.5) * 1_000,
                               percentile(latencies, 0.99) * 1_000, rates.map { String(Int($0 / 1_000)) + "k" }.joined(separator: " ")))
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

@@ -138,12 +138,15 @@ public enum Reporting: DubanService {
             onEvent: { db, event in try ReadModel.apply(event, in: db) },
             health: {
                 // Cases by the status they show now: `duban_reporting_cases_<status>` in /metrics.
+                // Plain values out of the read, so it is GRDB's asynchronous one, off the task's thread (with rows it
+                // was the blocking one).
                 let counts = try await database.read { db in
                     try Row.fetchAll(db, sql: "SELECT status, SUM(cases) AS n FROM figures_daily GROUP BY status")
+                        .map { (status: $0["status"] as String, cases: $0["n"] as Int) }
                 }
                 var details: [String: String] = [:]
                 for status in CaseStatus.allCases { details["cases_\(status.rawValue)"] = "0" }
-                for row in counts { details["cases_\(row["status"] as String)"] = String(row["n"] as Int) }
+                for (status, cases) in counts { details["cases_\(status)"] = String(cases) }
                 return details
             }
         )
