@@ -52,10 +52,12 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Shared/ZeroMQ"),
+        // The one SQLite setting GRDB cannot make: process-wide configuration before the first connection opens.
+        .systemLibrary(name: "CSQLite", path: "Shared/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "DubanModels", path: "Shared/DubanModels"),
         .target(
             name: "DubanStorage",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/DubanStorage"
         ),
         .target(

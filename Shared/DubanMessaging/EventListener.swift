@@ -46,9 +46,11 @@ public final class EventListener: Service, Sendable {
         try await thread.runUntilShutdown()
     }
 
-    private struct Received {
+    /// One message's events: a run from one producer, in order, answered with one acknowledgement.
+    private struct Delivery {
         var peer: Data
-        var event: WireProtocol.Event
+        var events: [WireProtocol.Event]
+        var producer: String { events[0].producer }
     }
 
     private struct Reply: Hashable {
@@ -80,8 +82,9 @@ public final class EventListener: Service, Sendable {
             let poller = try control.wait(for: [socket, monitor], timeoutMilliseconds: 1_000)
             if poller.isReadable(1) { try logRefusals(monitor) }
 
-            var batch: [Received] = []
-            while batch.count < maxBatch, let message = try socket.receive(wait: false) {
+            var batch: [Delivery] = []
+            var eventCount = 0
+            while eventCount < maxBatch, let message = try socket.receive(wait: false) {
                 if let peer = message.frames.first, let hello = WireProtocol.parseHello(message.frames.dropFirst()) {
                     try answer(hello, from: peer, userID: message.userID, on: socket)
                     continue
@@ -96,7 +99,8 @@ public final class EventListener: Service, Sendable {
                                    metadata: ["authenticated": "\(authenticated)", "claimed": "\(producer)"])
                     continue
                 }
-                batch += events.map { Received(peer: peer, event: $0) }
+                batch.append(Delivery(peer: peer, events: events))
+                eventCount += events.count
             }
             guard !batch.isEmpty else { continue }
 
@@ -144,8 +148,6 @@ public final class EventListener: Service, Sendable {
         }
     }
 
-    /// With `isolated`, each event runs in its own savepoint and a failure dead-letters it; without, a failure throws
-    /// and the caller retries the batch isolated.
     private func logRefusals(_ monitor: ZMQSocket) throws {
         while let message = try monitor.receive(wait: false) {
             guard let event = ZMQMonitorEvent(message) else { continue }
@@ -157,32 +159,32 @@ public final class EventListener: Service, Sendable {
         }
     }
 
-    private func apply(_ batch: [Received], isolated: Bool, in db: Database) throws -> [Reply: WireProtocol.Ack] {
+    /// With `isolated`, each event runs in its own savepoint and a failure dead-letters it; without, a failure throws
+    /// and the caller retries the batch isolated.
+    private func apply(_ batch: [Delivery], isolated: Bool, in db: Database) throws -> [Reply: WireProtocol.Ack] {
         var cursors: [String: Int64] = [:]
         var rewinding: Set<String> = []
         var replies: [Reply: WireProtocol.Ack] = [:]
-        for item in batch {
-            let producer = item.event.producer
-            let cursor = try cursors[producer] ?? EventLogQueries.appliedSeq(producer: producer, in: db)
+        for delivery in batch {
+            let producer = delivery.producer
+            var cursor = try cursors[producer] ?? EventLogQueries.appliedSeq(producer: producer, in: db)
             var rewind = rewinding.contains(producer)
-            if !rewind {
-                if item.event.seq == cursor + 1 {
+            for event in delivery.events where !rewind {
+                if event.seq == cursor + 1 {
                     if isolated {
-                        try applyIsolated(item.event, in: db)
+                        try applyIsolated(event, in: db)
                     } else {
-                        try handler(db, try EventCodec.decode(item.event.body))
+                        try handler(db, try EventCodec.decode(event.body))
                     }
-                    cursors[producer] = item.event.seq
-                } else if item.event.seq > cursor + 1 {
+                    cursor = event.seq
+                } else if event.seq > cursor + 1 {
                     rewind = true
                     rewinding.insert(producer)
-                    cursors[producer] = cursor
-                } else {
-                    cursors[producer] = cursor
-                }
+                }  // else a duplicate, already applied
             }
-            replies[Reply(peer: item.peer, producer: producer)] = WireProtocol.Ack(
-                producer: producer, epoch: item.event.epoch, appliedSeq: cursors[producer] ?? cursor, rewind: rewind)
+            cursors[producer] = cursor
+            replies[Reply(peer: delivery.peer, producer: producer)] = WireProtocol.Ack(
+                producer: producer, epoch: delivery.events[delivery.events.count - 1].epoch, appliedSeq: cursor, rewind: rewind)
         }
         for (producer, seq) in cursors {
             try EventLogQueries.saveAppliedSeq(seq, producer: producer, in: db)

@@ -1,4 +1,5 @@
 import DubanModels
+import DubanStorage
 import Foundation
 import GRDB
 import Synchronization
@@ -32,8 +33,13 @@ public final class EventLog: Sendable {
     public func append(_ envelope: EventEnvelope, in db: Database) throws {
         let body = EventCodec.encode(envelope)
         try db.cachedStatement(sql: "INSERT INTO event_log (event_id, case_id, type, body, created_at) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [EventID.text(envelope.id), envelope.caseID.rawValue, envelope.type.rawValue, body,
-                                 Date().timeIntervalSince1970])
+            .execute { row in
+                row.bind(EventID.text(envelope.id), at: 1)
+                row.bind(envelope.caseID.rawValue, at: 2)
+                row.bind(envelope.type.rawValue, at: 3)
+                row.bind(body, at: 4)
+                row.bind(Date().timeIntervalSince1970, at: 5)
+            }
         // One commit hook per transaction, however many events it appends (the writer is serial).
         let arm = commitHookArmed.withLock { armed in
             defer { armed = true }
@@ -58,9 +64,12 @@ struct StoredEvent: Sendable {
 
 public enum EventLogQueries {
     static func events(after seq: Int64, limit: Int, in db: Database) throws -> [StoredEvent] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?"),
-                         arguments: [seq, limit])
-            .map { StoredEvent(seq: $0["seq"], body: $0["body"]) }
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, body FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?"),
+                                       arguments: [seq, limit])
+        var events: [StoredEvent] = []
+        events.reserveCapacity(limit)
+        while let row = try rows.next() { events.append(StoredEvent(seq: row[0], body: row[1])) }
+        return events
     }
 
     public static func lastSeq(in db: Database) throws -> Int64 {

@@ -78,16 +78,22 @@ enum WireProtocol {
         let records = frames.last!
         var events: [Event] = []
         events.reserveCapacity(Int(min(count, 4_096)))
-        var offset = records.startIndex
-        while offset < records.endIndex {
-            guard records.endIndex - offset >= 12 else { return nil }
-            let seq = records[offset..<offset + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let length = records[offset + 8..<offset + 12].reduce(0) { $0 << 8 | Int($1) }
-            offset += 12
-            guard seq > 0, seq <= UInt64(Int64.max), records.endIndex - offset >= length else { return nil }
-            events.append(Event(producer: f.producer, epoch: epoch, seq: Int64(seq), body: Data(records[offset..<offset + length])))
-            offset += length
+        // Bodies are slices of the records frame, sharing its bytes.
+        let whole = records.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                guard bytes.count - offset >= 12 else { return false }
+                let seq = bytes[offset..<offset + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                let length = bytes[offset + 8..<offset + 12].reduce(0) { $0 << 8 | Int($1) }
+                offset += 12
+                guard seq > 0, seq <= UInt64(Int64.max), bytes.count - offset >= length else { return false }
+                let start = records.startIndex + offset
+                events.append(Event(producer: f.producer, epoch: epoch, seq: Int64(seq), body: records[start..<start + length]))
+                offset += length
+            }
+            return true
         }
+        guard whole else { return nil }
         return events.count == count ? events : nil
     }
 
