@@ -23,6 +23,8 @@ public final class EventRelay: Service, Sendable {
 
     public let consumer: String
     public let endpoint: String
+    /// How long a relay that cannot send (window full, or no consumer) waits before looking again unprompted.
+    static let recheckMilliseconds = 100
     private let log: EventLog
     private let database: DatabasePool
     private let context: ZMQContext
@@ -30,9 +32,10 @@ public final class EventRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let acked = Atomic<Int64>(-1)
-    /// Whether a commit should wake the relay: not while its window is full, when new events could not leave anyway
-    /// and the acknowledgement that makes room wakes it (a wake is a thread switch per commit). Set before the log is
-    /// read, so a commit after that read always wakes it.
+    /// Whether a commit should wake the relay: only when new events could leave. Not while the window is full (the
+    /// acknowledgement that makes room wakes it) nor while no consumer is connected (libzmq's signal that the socket
+    /// can send wakes it, and a short poll re-checks in case that signal comes late). A wake is a thread switch per
+    /// commit per relay: intake has three. Set before the log is read, so a commit after that read always wakes it.
     private let wantsCommits = Atomic<Bool>(true)
 
     public init(log: EventLog, consumer: String, endpoint: String, database: DatabasePool, context: ZMQContext,
@@ -90,7 +93,7 @@ public final class EventRelay: Service, Sendable {
             poller.add(socket, receive: true, send: blocked)
             let wakeItem = poller.add(fileDescriptor: control.wakeFileDescriptor)
             let inFlight = next > cursor + 1
-            try poller.poll(timeoutMilliseconds: moreToSend ? 0 : (inFlight ? 100 : 1_000))
+            try poller.poll(timeoutMilliseconds: moreToSend ? 0 : (inFlight || blocked ? Self.recheckMilliseconds : 1_000))
             if poller.isReadable(wakeItem) { control.drainWakeups() }
 
             // Acknowledgements.
@@ -128,17 +131,14 @@ public final class EventRelay: Service, Sendable {
             }
 
             // Fill the window from the log.
-            blocked = false
             moreToSend = false
             let room = Int(cursor + Int64(options.window) - (next - 1))
-            // Set before the log is read. While a consumer is away commits still wake the relay: the wake only checks
-            // the socket again, should its signal that it can send come late.
-            wantsCommits.store(room > 0, ordering: .sequentiallyConsistent)
             // With no connected consumer the socket takes nothing: reading the log on every commit would only burn
             // CPU, so wait until it can send again (marked blocked, the poll above watches for that).
-            if room > 0, try !socket.canSend {
-                blocked = true
-            } else if room > 0 {
+            let canSend = try room > 0 && socket.canSend
+            blocked = room > 0 && !canSend
+            wantsCommits.store(canSend, ordering: .sequentiallyConsistent)  // before the log is read
+            if canSend {
                 let batch = try database.read { try EventLogQueries.events(after: next - 1, limit: min(room, 256), in: $0) }
                 var unsent = batch[...]
                 while !unsent.isEmpty {
