@@ -101,6 +101,7 @@ let package = Package(
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "DubanModelsTests", dependencies: ["DubanModels"]),
+        .testTarget(name: "DubanRuntimeTests", dependencies: ["DubanRuntime", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DubanStorageTests", dependencies: ["DubanStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                                                               .product(name: "GRDB", package: "GRDB.swift")]),

@@ -36,7 +36,7 @@ public enum ServiceApplication {
 
         let router = Router()
         _ = MetricsEndpoint.registry  // swift-metrics goes to Prometheus before the first request is measured
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         let database = opened.context.database
         // /health and /metrics tell the same truths, measured the same way.
         let measure: @Sendable () async throws -> HealthReport = {

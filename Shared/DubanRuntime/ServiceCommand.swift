@@ -52,7 +52,7 @@ struct ServeCommand<S: DubanService>: AsyncParsableCommand {
         let settings = try await options.settings(for: S.descriptor)
         // Logging is bootstrapped here, once per process, never in the builder (tests build many times).
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = settings.logLevel
             return handler
         }

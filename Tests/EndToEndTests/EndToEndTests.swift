@@ -83,6 +83,9 @@ extension EndToEnd {
             defer { stack.stopAll() }
             let (_, created) = try await stack.postCase(["title": "招工难", "description": "普工招不到人"])
             _ = try await stack.waitForCase(try #require(created["id"] as? String)) { ($0["timeline"] as? [Any])?.count == 3 }
+            // A refused request is counted as an error of its route.
+            let refused = try await stack.request("intake", "POST", "/v1/cases", body: Data("{}".utf8), contentType: "application/json")
+            #expect(refused.status == 401)
             var texts: [String: String] = [:]
             for service in Stack.services {
                 let (status, body, contentType) = try await stack.request(service, "GET", "/metrics")
@@ -103,6 +106,9 @@ extension EndToEnd {
             #expect(intake.contains("# TYPE http_server_request_duration histogram"))
             #expect(intake.contains(#"http_server_request_duration_count{http_route="/v1/cases",http_request_method="POST",http_response_status_code="201"} 1"#),
                     "\(intake.split(separator: "\n").filter { $0.contains("duration_count") })")
+            let errors = intake.split(separator: "\n").filter { $0.hasPrefix("hb_request_errors") }
+            #expect(errors.contains { $0.contains(#"http_route="/v1/cases""#) && $0.contains(#"error_type="401""#) && $0.hasSuffix(" 1") },
+                    "\(errors)")
         }
 
         @Test func intakeDescribesItsAPIInOpenAPI() async throws {

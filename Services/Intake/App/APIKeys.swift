@@ -77,11 +77,13 @@ struct APIKeys: Sendable {
         }
     }
 
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
+
     /// The key the request presents (`Authorization: Bearer …` or `X-API-Key`), or 401.
     func authenticate(_ request: Request) async throws -> Key {
         let header = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : $0 }
-            ?? request.headers[HTTPField.Name("X-API-Key")!]
-        guard let secret = header?.trimmingCharacters(in: .whitespaces), !secret.isEmpty else {
+            ?? request.headers[Self.apiKeyHeader]
+        guard let secret = header?.trimmedOfWhitespace, !secret.isEmpty else {
             throw APIError(.unauthorized, code: "api_key_required", "send your API key as 'Authorization: Bearer <key>'")
         }
         guard let key = try await lookup(secret: secret) else {

@@ -100,7 +100,7 @@ public enum Intake: DubanService {
                 _ = try await keys.authenticate(request, scope: "submit")
                 let body = try await jsonBody(request)
                 let draft = try CaseSubmission.parse(body)
-                let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+                let key = request.headers[idempotencyKeyHeader]
                 if let key, key.isEmpty || key.count > 200 {
                     throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
                 }
@@ -139,6 +139,9 @@ public enum Intake: DubanService {
         })
     }
 }
+
+/// The header that makes `POST /v1/cases` idempotent.
+let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key")!
 
 /// What identifies a request for idempotency: the validated case in canonical JSON, so the same case sent with its
 /// fields in another order or other spacing is the same request.
