@@ -83,7 +83,9 @@ public final class WebhookDelivery: Service, Sendable {
     @discardableResult
     public func deliverDue() async throws -> Int {
         let now = clock.now()
-        let due = try await database.read { [batchSize] db in
+        let configured = Set(targets.map(\.id))
+        // Rows become plain values inside the read, so GRDB's asynchronous read is the one used.
+        let attempts = try await database.read { [batchSize] db -> [(delivery: Int64, attempts: Int, target: String, notice: Notice)] in
             try Row.fetchAll(db, sql: """
                 SELECT d.rowid AS delivery_id, d.target AS delivery_target, d.attempts AS delivery_attempts, n.*
                 FROM webhook_delivery d JOIN notice n ON n.seq = d.notice_seq
@@ -91,10 +93,10 @@ public final class WebhookDelivery: Service, Sendable {
                   AND d.target NOT IN (SELECT target FROM webhook_disabled)
                 ORDER BY d.next_attempt_at LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, batchSize])
-        }
-        let attempts: [(delivery: Int64, attempts: Int, target: String, notice: Notice)] = due.compactMap { row in
-            guard targets.contains(where: { $0.id == row["delivery_target"] }) else { return nil }
-            return (row["delivery_id"], (row["delivery_attempts"] as Int) + 1, row["delivery_target"], Notice(row: row))
+            .compactMap { row in
+                guard configured.contains(row["delivery_target"]) else { return nil }
+                return (row["delivery_id"], (row["delivery_attempts"] as Int) + 1, row["delivery_target"], Notice(row: row))
+            }
         }
         // Receivers deduplicate by webhook-id and Standard Webhooks promises no order, so attempts run side by side.
         let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in

@@ -14,16 +14,17 @@ struct WebhooksCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try await options.database(for: Escalation.self)
-            let rows = try await database.writer.read { db in
+            let lines = try await database.writer.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT d.rowid AS id, d.target, d.attempts, d.last_error, n.id AS notice FROM webhook_delivery d
                     JOIN notice n ON n.seq = d.notice_seq WHERE d.status = 'dead' ORDER BY d.rowid
                     """)
+                .map { row in
+                    "\(row["id"] as Int64)\t\(row["target"] as String)\t\(row["notice"] as String)\t\(row["attempts"] as Int) attempts\t\(row["last_error"] as String? ?? "")"
+                }
             }
-            for row in rows {
-                print("\(row["id"] as Int64)\t\(row["target"] as String)\t\(row["notice"] as String)\t\(row["attempts"] as Int) attempts\t\(row["last_error"] as String? ?? "")")
-            }
-            print("\(rows.count) dead delivery(ies)")
+            for line in lines { print(line) }
+            print("\(lines.count) dead delivery(ies)")
         }
     }
 
