@@ -12,9 +12,9 @@ import Prometheus
 /// - `duban_refused_peers{service}`: handshakes refused since start (plaintext, unlisted key)
 /// - `duban_<service>_<detail>{service}`: the service's own figures from `/health` (e.g. `duban_intake_cases`,
 ///   `duban_escalation_open_cases`, `duban_escalation_webhook_dead`, reporting's `duban_reporting_cases_<status>`)
-/// - Hummingbird's request metrics through swift-metrics: `http_server_request_duration` (a histogram in seconds per
-///   endpoint, method and status: the request latency), `hb_requests`, `hb_request_errors`,
-///   `http_server_active_requests`
+/// - request metrics through swift-metrics, under Hummingbird's names (`RequestMetricsMiddleware`):
+///   `http_server_request_duration` (a histogram in seconds per endpoint, method and status: the request latency),
+///   `hb_requests`, `hb_request_errors`, `http_server_active_requests`
 struct MetricsEndpoint: Sendable {
     /// One registry per process, also behind swift-metrics, so what libraries measure appears beside Duban's own.
     /// (A global: swift-metrics can be bootstrapped once per process, and this initializer runs once.)

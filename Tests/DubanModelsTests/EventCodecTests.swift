@@ -68,6 +68,28 @@ import Testing
         #expect(throws: EventCodecError.self) { try EventCodec.decode(notUTF8) }
     }
 
+    @Test("free text that is not UTF-8 is refused, however it is broken, and valid text of every kind reads back")
+    func refusesBrokenTextInFields() throws {
+        let title = "厂区频繁停电 🔌 ok"
+        let envelope = EventEnvelope(occurredAt: Date(timeIntervalSince1970: 1_700_000_000), producer: "intake", caseID: "DB-1",
+                                     payload: .caseSubmitted(CaseSubmitted(draft: CaseDraft(title: title, description: "", channel: .web, submitter: Submitter()),
+                                                                           submittedAt: Date(timeIntervalSince1970: 1_700_000_000))))
+        let body = EventCodec.encode(envelope)
+        guard case .caseSubmitted(let decoded) = try EventCodec.decode(body).payload else {
+            Issue.record("not a submission")
+            return
+        }
+        #expect(decoded.draft.title == title && decoded.draft.description.isEmpty)
+
+        let start = try #require(body.range(of: Data(title.utf8))).lowerBound
+        // A lone continuation byte, a sequence cut short, an overlong encoding, a surrogate: each must fail to decode.
+        for broken: [UInt8] in [[0x80], [0xE5, 0x8E, 0x41], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
+            var corrupt = body
+            corrupt.replaceSubrange(start..<start + broken.count, with: broken)
+            #expect(throws: EventCodecError.self, "\(broken)") { try EventCodec.decode(corrupt) }
+        }
+    }
+
     @Test func isSmallerThanJSON() throws {
         for envelope in Self.envelopes {
             #expect(EventCodec.encode(envelope).count < (try DubanJSON.encoder().encode(envelope)).count)
