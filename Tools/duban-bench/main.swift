@@ -281,13 +281,15 @@ let submitRequests = Int(ProcessInfo.processInfo.environment["BENCH_SUBMITS"] ??
 let submit = try await SubmitBenchmark.run(binDirectory: binDirectory, directory: directory + "/submit", requests: submitRequests)
 let submitRatio = submit.durable.perSecond / submit.baseline.perSecond
 print("")
-print("POST /v1/cases, \(submit.requests) requests each side in 3 alternating rounds (median shown), \(submit.concurrency) in flight, the real intake (release):")
+print("POST /v1/cases, \(submit.requests) requests each side in \(SubmitBenchmark.rounds) alternating rounds (median shown), \(submit.concurrency) in flight, the real intake (release):")
 print("")
 print("| measurement | requests/s | p50 | p99 |")
 print("|---|---:|---:|---:|")
 print(String(format: "| durable: validated, stored with its event, committed before the 201 | %.0f | %.1f ms | %.1f ms |", submit.durable.perSecond, submit.durable.p50, submit.durable.p99))
 print(String(format: "| baseline: minimal Hummingbird handler, reads the body, stores nothing | %.0f | %.1f ms | %.1f ms |", submit.baseline.perSecond, submit.baseline.p50, submit.baseline.p99))
 print("")
+let roundRates = { (rates: [Double]) in rates.map { String(format: "%.1fk", $0 / 1_000) }.joined(separator: " ") }
+print("rounds: durable \(roundRates(submit.durableRounds)); baseline \(roundRates(submit.baselineRounds))")
 print(String(format: "durable / minimal handler = %.2f (goal ≥ 0.50): %@", submitRatio, submitRatio >= 0.5 ? "MET" : "NOT MET"))
 }
 
