@@ -11,16 +11,28 @@ import GRDB
 public struct DirectBindings: ~Copyable {
     fileprivate let statement: OpaquePointer
 
-    /// Binds text to the 1-based parameter `index`; SQLite copies it.
+    /// Binds text to the 1-based parameter `index`, by its UTF-8 length (a NUL inside is kept); SQLite copies it.
     public func bind(_ text: String, at index: Int32) {
-        sqlite3_bind_text(statement, index, text, -1, duban_sqlite3_transient())
+        var text = text
+        text.withUTF8 { utf8 in
+            utf8.withMemoryRebound(to: CChar.self) { chars in
+                if let address = chars.baseAddress {
+                    _ = sqlite3_bind_text(statement, index, address, Int32(chars.count), duban_sqlite3_transient())
+                } else {
+                    _ = sqlite3_bind_text(statement, index, "", 0, duban_sqlite3_transient())  // a nil address binds NULL
+                }
+            }
+        }
     }
 
+    /// Binds a blob (an empty one too, never NULL); SQLite copies it.
     public func bind(_ blob: Data, at index: Int32) {
+        guard !blob.isEmpty else {
+            sqlite3_bind_zeroblob(statement, index, 0)
+            return
+        }
         blob.withUnsafeBytes { bytes in
-            // An empty blob still binds a blob, not NULL: SQLite wants a non-null pointer for that.
-            _ = sqlite3_bind_blob(statement, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count),
-                                  duban_sqlite3_transient())
+            _ = sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), duban_sqlite3_transient())
         }
     }
 
