@@ -51,10 +51,10 @@ final class RequestMetrics: Sendable {
         init(_ id: Endpoint) {
             let labels = [("http.route", id.route), ("http.request.method", id.method.rawValue)]
             let status = String(id.status.code)
-            requests = Counter(label: "hb.requests", dimensions: labels + [("http.response.status_code", status)])
+            let withStatus = labels + [("http.response.status_code", status)]
+            requests = Counter(label: "hb.requests", dimensions: withStatus)
             errors = Counter(label: "hb.request.errors", dimensions: labels + [("error.type", status)])
-            duration = Timer(label: "http.server.request.duration", dimensions: labels + [("http.response.status_code", status)],
-                             preferredDisplayUnit: .seconds)
+            duration = Timer(label: "http.server.request.duration", dimensions: withStatus, preferredDisplayUnit: .seconds)
         }
     }
 

@@ -46,6 +46,11 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
+/// Every round's rate, as the tables print them: "89k 104k" (or "5.1k 5.3k" below ten thousand).
+func roundList(_ rates: [Double]) -> String {
+    rates.map { String(format: $0 >= 10_000 ? "%.0fk" : "%.1fk", $0 / 1_000) }.joined(separator: " ")
+}
+
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
@@ -220,7 +225,7 @@ func durableHop(rounds: Int, beforeRound: (Int) throws -> Void) async throws -> 
     let latencies = try await consumerDB.writer.read { try Double.fetchAll($0, sql: "SELECT latency FROM applied ORDER BY latency") }
     return Row(name: "durable hop, CURVE (commit→send→commit→ack)", rate: median(rates),
                detail: String(format: "p50 %.1f ms, p99 %.1f ms; rounds %@", percentile(latencies, 0.5) * 1_000,
-                              percentile(latencies, 0.99) * 1_000, rates.map { String(Int($0 / 1_000)) + "k" }.joined(separator: " ")))
+                              percentile(latencies, 0.99) * 1_000, roundList(rates)))
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -249,7 +254,7 @@ let hop = try await durableHop(rounds: rounds) { round in
 }
 func medianRow(_ rows: [Row]) -> Row {
     var row = rows.sorted { $0.rate < $1.rate }[rows.count / 2]
-    row.detail += "; rounds " + rows.map { String(Int($0.rate / 1_000)) + "k" }.joined(separator: " ")
+    row.detail += "; rounds " + roundList(rows.map(\.rate))
     return row
 }
 let sqlite = medianRow(sqliteRounds), sqliteBodyOnly = medianRow(bodyOnlyRounds)
@@ -288,8 +293,7 @@ print("|---|---:|---:|---:|")
 print(String(format: "| durable: validated, stored with its event, committed before the 201 | %.0f | %.1f ms | %.1f ms |", submit.durable.perSecond, submit.durable.p50, submit.durable.p99))
 print(String(format: "| baseline: minimal Hummingbird handler, reads the body, stores nothing | %.0f | %.1f ms | %.1f ms |", submit.baseline.perSecond, submit.baseline.p50, submit.baseline.p99))
 print("")
-let roundRates = { (rates: [Double]) in rates.map { String(format: "%.1fk", $0 / 1_000) }.joined(separator: " ") }
-print("rounds: durable \(roundRates(submit.durableRounds)); baseline \(roundRates(submit.baselineRounds))")
+print("rounds: durable \(roundList(submit.durableRounds)); baseline \(roundList(submit.baselineRounds))")
 print(String(format: "durable / minimal handler = %.2f (goal ≥ 0.50): %@", submitRatio, submitRatio >= 0.5 ? "MET" : "NOT MET"))
 }
 
