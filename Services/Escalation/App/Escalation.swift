@@ -70,6 +70,9 @@ public enum Escalation: DubanService {
                 t.column("at", .double).notNull()
             }
         }
+        migrator.registerMigration("escalation-v5-notice-links") { db in
+            try db.alter(table: "notice") { t in t.add(column: "link", .text) }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {

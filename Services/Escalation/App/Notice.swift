@@ -23,5 +23,8 @@ public struct Notice: Codable, Sendable, Equatable {
     /// Chinese, for people: names the case, bureau, deadline, days overdue and a link.
     public var title: String
     public var text: String
+    /// The page the notice is about, under `public.url`: the case's page (`/dashboard/cases/{id}`) or, for a digest,
+    /// the recipient's list of open cases (`/dashboard/cases?bureau=…`). Nil for notices stored before links were kept.
+    public var link: String?
     public var createdAt: Date
 }

@@ -61,14 +61,14 @@ public struct Supervisor: Sendable {
         var created: [Notice] = []
         let stamp = Int(item.deadline.timeIntervalSince1970)
         let bureauName = item.bureauName ?? item.bureau
-        let link = "\(publicURL)/cases/\(item.id)"
+        let link = casePage(item.id)
         if now < item.deadline {
             let warnFrom = calendar.subtracting(workingDays: policy.dueSoonWorkingDays, from: item.deadline)
             if now >= warnFrom {
                 let text = { "【督办提醒】案件 \(item.id)《\(item.title)》将于 \(format(item.deadline)) 到期，责任单位：\(bureauName)。请抓紧办理并及时反馈。\(link)" }
                 if let notice = try insert(id: "due:\(item.id):\(stamp)", kind: .dueSoon, topic: "notice.reminder.\(item.bureau)",
                                            recipient: "\(item.bureau)/contact", caseID: item.id, bureau: item.bureau, level: nil,
-                                           title: "【督办提醒】\(item.title)", text: text, at: now, in: db) {
+                                           title: "【督办提醒】\(item.title)", text: text, link: link, at: now, in: db) {
                     created.append(notice)
                 }
             }
@@ -85,7 +85,7 @@ public struct Supervisor: Sendable {
                 if let notice = try insert(id: "esc:\(item.id):\(stamp):\(level.level):\(repetition):\(target)", kind: .escalation,
                                            topic: "notice.escalation.\(level.level)", recipient: target, caseID: item.id,
                                            bureau: item.bureau, level: level.level,
-                                           title: "【超期督办·\(level.level)级】\(item.title)", text: text, at: now, in: db) {
+                                           title: "【超期督办·\(level.level)级】\(item.title)", text: text, link: link, at: now, in: db) {
                     created.append(notice)
                 }
             }
@@ -125,14 +125,15 @@ public struct Supervisor: Sendable {
             for (index, item) in listed.prefix(Self.digestLines).enumerated() {
                 let state = item.deadline <= slot ? "超期 \(calendar.workingDays(from: item.deadline, to: slot)) 个工作日"
                     : "截止 \(format(item.deadline))"
-                lines.append("\(index + 1). \(item.id)《\(item.title)》\(state) \(publicURL)/cases/\(item.id)")
+                lines.append("\(index + 1). \(item.id)《\(item.title)》\(state) \(casePage(item.id))")
             }
             if listed.count > Self.digestLines {
-                lines.append("……另有 \(listed.count - Self.digestLines) 件，见 \(publicURL)/cases?bureau=\(bureau)")
+                lines.append("……另有 \(listed.count - Self.digestLines) 件，见 \(bureauPage(bureau))")
             }
             if let notice = try insert(id: "digest:\(bureau)/contact:\(week)", kind: .digest, topic: "notice.digest.\(bureau)",
                                        recipient: "\(bureau)/contact", caseID: nil, bureau: bureau, level: nil,
-                                       title: "【每周督办】\(name) \(week)", text: { lines.joined(separator: "\n") }, at: now, in: db) {
+                                       title: "【每周督办】\(name) \(week)", text: { lines.joined(separator: "\n") },
+                                       link: bureauPage(bureau), at: now, in: db) {
                 created.append(notice)
             }
             rollUp.append("\(name)：在办 \(open.count) 件，超期 \(overdue.count) 件，未超期 \(open.count - overdue.count) 件")
@@ -142,7 +143,7 @@ public struct Supervisor: Sendable {
         let text = (["【每周督办·汇总】\(week)：全区在办 \(total) 件，超期 \(overdueTotal) 件。"] + rollUp).joined(separator: "\n")
         if let notice = try insert(id: "digest:\(leadership):\(week)", kind: .digest, topic: "notice.digest.\(leadership)",
                                    recipient: leadership, caseID: nil, bureau: nil, level: nil,
-                                   title: "【每周督办·汇总】\(week)", text: { text }, at: now, in: db) {
+                                   title: "【每周督办·汇总】\(week)", text: { text }, link: "\(publicURL)/dashboard", at: now, in: db) {
             created.append(notice)
         }
         return created
@@ -151,16 +152,26 @@ public struct Supervisor: Sendable {
     /// Stores the notice unless one with its id exists; the text is written only for a new one (most sweeps find
     /// nearly every due notice already stored).
     private func insert(id: String, kind: Notice.Kind, topic: String, recipient: String, caseID: String?, bureau: String?,
-                        level: Int?, title: String, text makeText: () -> String, at now: Date, in db: Database) throws -> Notice? {
+                        level: Int?, title: String, text makeText: () -> String, link: String, at now: Date, in db: Database) throws -> Notice? {
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM notice WHERE id = ?"), arguments: [id]) == true { return nil }
         let text = makeText()
         try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, kind.rawValue, topic, recipient, caseID, bureau, level, title, text, now.timeIntervalSince1970])
+            INSERT OR IGNORE INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, link, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, kind.rawValue, topic, recipient, caseID, bureau, level, title, text, link, now.timeIntervalSince1970])
         guard db.changesCount > 0 else { return nil }
         return Notice(id: id, seq: db.lastInsertedRowID, kind: kind, topic: topic, recipient: recipient, caseId: caseID,
-                      bureau: bureau, level: level, title: title, text: text, createdAt: now)
+                      bureau: bureau, level: level, title: title, text: text, link: link, createdAt: now)
+    }
+
+    /// A case's page on the dashboard: every notice about a case links there.
+    func casePage(_ id: String) -> String {
+        "\(publicURL)/dashboard/cases/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)"
+    }
+
+    /// A bureau's open cases on the dashboard, longest overdue first: where a digest's "more" line leads.
+    func bureauPage(_ bureau: String) -> String {
+        "\(publicURL)/dashboard/cases?bureau=\(bureau.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? bureau)&status=open"
     }
 
     /// `2026-12-01 09:00`, in the calendar's time zone.
@@ -180,6 +191,6 @@ extension Notice {
     init(row: Row) {
         self.init(id: row["id"], seq: row["seq"], kind: Notice.Kind(rawValue: row["kind"]) ?? .escalation, topic: row["topic"],
                   recipient: row["recipient"], caseId: row["case_id"], bureau: row["bureau"], level: row["level"],
-                  title: row["title"], text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                  title: row["title"], text: row["text"], link: row["link"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 }
