@@ -21,6 +21,7 @@ demo:
 	@scripts/demo.sh
 
 test: deps
+	@scripts/ensure-test-deps.sh
 	$(SWIFT) build
 	$(SWIFT) build --build-tests
 	@scripts/check-compose.sh

@@ -130,4 +130,5 @@ package.targets += service("Escalation", executable: "escalation", dependencies:
 package.targets += service("Reporting", executable: "reporting", dependencies: [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "Yams", package: "Yams"),
 ])

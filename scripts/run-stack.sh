@@ -32,7 +32,7 @@ Duban is running (logs in var/log/, data in var/):
   reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/cases, GET /v1/stats
   dashboard   http://127.0.0.1:8083/  overview, bureau workbench, case pages, public results
 API key for local use (submit, read, feedback) in var/local.key:
-  curl -H "Authorization: Bearer \$(cat var/local.key)" ...
+  curl -fsS -H "Authorization: Bearer \$(cat var/local.key)" http://127.0.0.1:8080/v1/keys/self
 Try: make demo     Stop: Ctrl-C
 MSG
 # If any service exits, say which and stop the rest.

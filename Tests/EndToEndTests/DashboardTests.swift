@@ -35,6 +35,16 @@ extension EndToEnd {
             }
             #expect(bureaus[0] == "transport")
             let key = try stack.createKey("transport-workbench", scopes: ["bureau:transport"])
+            // A problem list as Chinese Excel saves it: GB18030, a header in Chinese, and trailing empty rows.
+            let csvPath = stack.directory + "/问题清单.csv"
+            let csv = "编号,标题,问题描述,企业\nM-1,厂区门口积水,雨后厂区门口积水严重,某电子公司\nM-2,宿舍网络信号差,员工宿舍手机信号差,某物流公司\n,,,\n"
+            try csv.write(toFile: csvPath + ".utf8", atomically: true, encoding: .utf8)
+            let iconv = Process()
+            iconv.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+            iconv.arguments = ["-f", "UTF-8", "-t", "GB18030", "-o", csvPath, csvPath + ".utf8"]
+            try iconv.run()
+            iconv.waitUntilExit()
+            #expect(iconv.terminationStatus == 0)
 
             let python = ProcessInfo.processInfo.environment["DUBAN_BROWSER_PYTHON"] ?? "python3"
             let output = Self.outputDirectory
@@ -45,7 +55,8 @@ extension EndToEnd {
             process.arguments = [python, stack.repository + "/Tests/EndToEndTests/Browser/dashboard_check.py",
                                  "--base", "http://127.0.0.1:\(stack.httpPorts["reporting"]!)", "--key", key, "--case", ids[0],
                                  "--collected", String(ids.count), "--secret", "13812345678", "--secret", "430102199001011234",
-                                 "--shown", "楼道灯坏了，请回电138******78",
+                                 "--shown", "楼道灯坏了，请回电138******78", "--description", problems[0].1,
+                                 "--submit-key", stack.submitKey, "--csv", csvPath, "--csv-rows", "2",
                                  "--out", output]
             let pipe = Pipe()
             process.standardOutput = pipe
@@ -65,7 +76,8 @@ extension EndToEnd {
             let timeline = try #require(resolved["timeline"] as? [[String: Any]])
             #expect(timeline.compactMap { $0["action"] as? String } == ["sign", "measure", "resolve"])
             #expect(timeline.filter { $0["action"] != nil }.allSatisfy { $0["who"] as? String == "transport-workbench" })
-            for shot in ["overview-zh", "overview-en", "public-zh", "workbench-after-measure", "case-zh", "case-en"] {
+            for shot in ["overview-zh", "overview-en", "public-zh", "workbench-after-measure", "case-zh", "case-en", "workbench-import",
+                         "phone-overview", "phone-cases", "phone-case", "phone-public", "phone-workbench"] {
                 let size = (try? FileManager.default.attributesOfItem(atPath: "\(output)/\(shot).png")[.size] as? Int) ?? 0
                 #expect(size > 10_000, "screenshot \(shot).png missing or empty")
             }

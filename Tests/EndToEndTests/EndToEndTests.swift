@@ -86,6 +86,7 @@ extension EndToEnd {
             // A refused request is counted as an error of its route.
             let refused = try await stack.request("intake", "POST", "/v1/cases", body: Data("{}".utf8), contentType: "application/json")
             #expect(refused.status == 401)
+            #expect(try await stack.request("intake", "GET", "/v1/nothing-here").status == 404)
             var texts: [String: String] = [:]
             for service in Stack.services {
                 let (status, body, contentType) = try await stack.request(service, "GET", "/metrics")
@@ -103,12 +104,41 @@ extension EndToEnd {
             let reporting = try #require(texts["reporting"])
             #expect(reporting.contains("duban_reporting_cases_assigned{service=\"reporting\"} 1"))
             #expect(reporting.contains("duban_reporting_cases_closed{service=\"reporting\"} 0"))
-            #expect(intake.contains("# TYPE http_server_request_duration histogram"))
-            #expect(intake.contains(#"http_server_request_duration_count{http_route="/v1/cases",http_request_method="POST",http_response_status_code="201"} 1"#),
-                    "\(intake.split(separator: "\n").filter { $0.contains("duration_count") })")
-            let errors = intake.split(separator: "\n").filter { $0.hasPrefix("hb_request_errors") }
+            #expect(intake.contains("# TYPE http_server_request_duration_seconds histogram"))
+            #expect(intake.contains(#"http_server_request_duration_seconds_count{http_route="/v1/cases",http_request_method="POST",http_response_status_code="201"} 1"#),
+                    "\(intake.split(separator: "\n").filter { $0.contains("duration_seconds_count") })")
+            #expect(intake.contains(#"http_server_request_duration_seconds_count{http_route="NotFound",http_request_method="GET",http_response_status_code="404"} 1"#),
+                    "a 404 is timed like every other answer")
+            let errors = intake.split(separator: "\n").filter { $0.hasPrefix("hb_request_errors_total") }
             #expect(errors.contains { $0.contains(#"http_route="/v1/cases""#) && $0.contains(#"error_type="401""#) && $0.hasSuffix(" 1") },
                     "\(errors)")
+            for (service, text) in texts {
+                #expect(!text.contains(#"error_type="2"#), "\(service) has error series for successful answers")
+                // Prometheus' own linter: counters end in _total, every metric has HELP, names and units as it expects.
+                let lint = try Self.promtool(["check", "metrics"], input: text)
+                #expect(lint.status == 0 && lint.output.isEmpty, "promtool on \(service)'s /metrics: \(lint.output)")
+            }
+        }
+
+        /// Runs Debian's `promtool` (package prometheus; `make test` installs it) with `input` on its standard input.
+        static func promtool(_ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+            guard let path = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+                Issue.record("promtool is missing: apt-get install prometheus (scripts/ensure-test-deps.sh does it)")
+                return (-1, "promtool missing")
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            let stdin = Pipe(), output = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
         }
 
         @Test func intakeDescribesItsAPIInOpenAPI() async throws {
@@ -122,7 +152,8 @@ extension EndToEnd {
             #expect(paths == ["/health", "/open311/v2/discovery.{format}", "/open311/v2/requests.{format}",
                               "/open311/v2/requests/{service_request_id}.{format}", "/open311/v2/servicerequestupdates.{format}",
                               "/open311/v2/services.{format}", "/open311/v2/services/{service_code}.{format}",
-                              "/open311/v2/tokens/{token}.{format}", "/v1/cases", "/v1/cases/{id}/updates", "/v1/imports", "/v1/keys/self"])
+                              "/open311/v2/tokens/{token}.{format}", "/v1/cases", "/v1/cases/{id}/contact", "/v1/cases/{id}/updates", "/v1/imports",
+                              "/v1/keys/self"])
             let actions = (((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["CaseUpdate"] as? [String: Any])?["properties"] as? [String: Any])?["action"] as? [String: Any])?["enum"] as? [String]
             #expect(actions?.count == 11, "every update action the API takes is described")
         }

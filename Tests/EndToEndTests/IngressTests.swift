@@ -76,6 +76,43 @@ extension EndToEnd {
             }
         }
 
+        /// A client that reconnects with the routing id it had, while its old connection still lingers (a crashed
+        /// process whose TCP connection the server has not yet seen close), sends the same request twice: once on the old
+        /// connection, once on the new. Returns both answers' last frames; the second is nil when it never came.
+        static func resendAfterReconnect(port: Int, identity: String, _ frames: [String]) throws -> (first: Data?, second: Data?) {
+            let context = try ZMQContext()
+            func client() throws -> ZMQSocket {
+                let socket = try ZMQSocket(context, type: .dealer)
+                try socket.set(.linger(milliseconds: 0))
+                try socket.set(.receiveTimeout(milliseconds: 5_000))
+                try socket.set(.routingID(Data(identity.utf8)))
+                try socket.connect("tcp://127.0.0.1:\(port)")
+                return socket
+            }
+            let old = try client()
+            defer { old.close() }
+            try old.send(frames)
+            let first = try old.receive()?.frames.last
+            let new = try client()
+            defer { new.close() }
+            try new.send(frames)
+            return (first, try new.receive()?.frames.last)
+        }
+
+        @Test func aClientThatReconnectsWithTheSameRoutingIDIsAnswered() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let body = #"{"title": "厂区频繁停电", "description": "近一个月停电三次"}"#
+            let (first, second) = try Self.resendAfterReconnect(port: stack.ingressPort, identity: "hotline-gateway-1",
+                                                                [stack.submitKey, "call-0001", body])
+            let firstID = try #require(first.flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["id"] as? String)
+            let answer = try #require(second, "the reconnected client was never answered")
+            let secondID = (try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["id"] as? String
+            #expect(secondID == firstID, "a resend with the same idempotency key gets the same case")
+            #expect((try await stack.getJSON("intake", "/health").json["details"] as? [String: String])?["cases"] == "1")
+        }
+
         @Test func theIngressWantsAKeyWithTheSubmitScope() async throws {
             let stack = try Stack()
             try await stack.start("intake")

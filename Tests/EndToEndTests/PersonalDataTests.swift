@@ -34,6 +34,26 @@ extension EndToEnd {
             let csv = "title,description,name,phone\n招工难,普工招不到人,\(Self.name),\(Self.phone)\n,缺标题,\(Self.name),\(Self.phone)\n"
             #expect(try await stack.request("intake", "POST", "/v1/imports", body: Data(csv.utf8), contentType: "text/csv", headers: auth).status == 200)
 
+            // Only the owning bureau (and the triage office) sees who raised it: through intake, on its workbench page.
+            let view = try await stack.waitForCase(id) { $0["bureau"] != nil }
+            let owner = try #require(view["bureau"] as? String)
+            try await stack.waitUntilIntakeKnowsTheBureau(id)
+            let ownerKey = try stack.createKey("owner-desk", scopes: ["bureau:\(owner)"])
+            let otherKey = try stack.createKey("other-desk", scopes: ["bureau:education"])
+            let dispatcher = try stack.createKey("triage-desk", scopes: ["dispatch"])
+            for (key, expected) in [(ownerKey, 200), (dispatcher, 200), (otherKey, 403), (stack.submitKey, 403)] {
+                let answer = try await stack.request("intake", "GET", "/v1/cases/\(id)/contact", headers: ["Authorization": "Bearer \(key)"])
+                #expect(answer.status == expected)
+                #expect(String(decoding: answer.body, as: UTF8.self).contains(Self.phone) == (expected == 200))
+            }
+            #expect(try await stack.request("intake", "GET", "/v1/cases/\(id)/contact").status == 401)
+            for (key, shows) in [(ownerKey, true), (otherKey, false)] {
+                let page = try await stack.request("reporting", "GET", "/dashboard/workbench/cases/\(id)", headers: ["Cookie": "duban_workbench_key=\(key)"])
+                #expect(String(decoding: page.body, as: UTF8.self).contains(Self.phone) == shows)
+            }
+            let publicPage = String(decoding: try await stack.request("reporting", "GET", "/dashboard/cases/\(id)").body, as: UTF8.self)
+            #expect(!publicPage.contains(Self.phone) && !publicPage.contains(Self.name))
+
             // Carried to every service: reporting keeps the case, routing and escalation read it.
             _ = try await stack.waitForCase(id) { $0["timeline"] as? [Any] != nil && ($0["timeline"] as? [Any])?.count == 3 }
             for service in Stack.services {

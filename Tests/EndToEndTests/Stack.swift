@@ -21,6 +21,8 @@ final class Stack: @unchecked Sendable {
     private(set) var submitKey = ""
     /// The services' log level (`trace` logs the most).
     var logLevel = "warning"
+    /// `public.url` for every service: where notices' links point. Set it to `url("reporting", "")` to follow them.
+    var publicURL = "http://duban.test"
     /// Extra flags per service, e.g. `--testing-time-control` for escalation.
     var extraArguments: [String: [String]] = [:]
     private var processes: [String: Process] = [:]
@@ -55,7 +57,7 @@ final class Stack: @unchecked Sendable {
                          "--log-level", logLevel]
         if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
         arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)",
-                      "--notices-replay-bind", "tcp://127.0.0.1:\(noticeReplayPort)", "--public-url", "http://duban.test",
+                      "--notices-replay-bind", "tcp://127.0.0.1:\(noticeReplayPort)", "--public-url", publicURL,
                       "--ingress-bind", "tcp://127.0.0.1:\(ingressPort)", "--intake-url", "http://127.0.0.1:\(httpPorts["intake"]!)"]
         arguments += extraArguments[service] ?? []
         for (peer, port) in eventPorts where peer != service {

@@ -58,7 +58,7 @@ extension EndToEnd {
             // may add that week's lists; everything from before the crash is there exactly once.
             #expect(Set(firstIDs).isSubset(of: Set(allIDs)))
             let text = try #require(all.first { $0["level"] as? Int == 2 }?["text"] as? String)
-            #expect(text.contains(id) && text.contains("人力资源和社会保障局") && text.contains("http://duban.test/cases/\(id)"))
+            #expect(text.contains(id) && text.contains("人力资源和社会保障局") && text.contains("http://duban.test/dashboard/cases/\(id)"))
 
             // PUB is live only: a subscriber that was away catches up over ZeroMQ from its last position, here the
             // documented example (pyzmq) with a fresh position file, then from the first notice's seq.
@@ -104,6 +104,17 @@ extension EndToEnd {
             try dealer.send(frames)
             let message = try #require(try dealer.receive())
             return message.frames.map { String(decoding: $0, as: UTF8.self) }
+        }
+
+        @Test func aReplayClientThatReconnectsWithTheSameRoutingIDIsAnswered() async throws {
+            let stack = try Stack()
+            try await stack.start("escalation")
+            defer { stack.stopAll() }
+            let (first, second) = try IngressTests.resendAfterReconnect(port: stack.noticeReplayPort, identity: "ops-subscriber",
+                                                                        ["duban-notices/1", "FETCH", "0"])
+            #expect(first != nil)
+            let answer = try #require(second, "the reconnected subscriber was never answered")
+            #expect(answer == Data("0".utf8) || (try? JSONSerialization.jsonObject(with: answer)) != nil, "a NOTICES answer")
         }
 
         @Test func timeControlIsRefusedUnlessEnabled() async throws {

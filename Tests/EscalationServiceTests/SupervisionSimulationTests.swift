@@ -111,12 +111,52 @@ import Testing
 
         // People can read them: Chinese, naming case, bureau, deadline, days overdue and a link.
         let level3 = try #require(seen["esc:A:\(Int(Self.at("2026-09-30 09:00").timeIntervalSince1970)):3:0:zone-leadership"]?.1)
-        #expect(level3.text == "【超期督办·3级】案件 A《招工难》已超期 5 个工作日（截止 2026-09-30 09:00），责任单位：hrss。请立即办理并说明原因。http://duban.example/cases/A")
+        #expect(level3.text == "【超期督办·3级】案件 A《招工难》已超期 5 个工作日（截止 2026-09-30 09:00），责任单位：hrss。请立即办理并说明原因。http://duban.example/dashboard/cases/A")
         #expect(level3.topic == "notice.escalation.3")
+        #expect(level3.link == "http://duban.example/dashboard/cases/A")
         let digest = try #require(seen["digest:hrss/contact:2026-W42"]?.1)
+        #expect(digest.link == "http://duban.example/dashboard/cases?bureau=hrss&status=open&order=deadline")
+        #expect(digest.text.contains("1. A《招工难》超期 4 个工作日 http://duban.example/dashboard/cases/A"))
         #expect(digest.text.hasPrefix("【每周督办】hrss 2026-W42：在办 1 件，超期 1 件，即将到期 0 件。\n1. A《招工难》超期 4 个工作日"))  // 10-08, 10-09, 10-10 (makeup Saturday), 10-12
         let rollUp = try #require(seen["digest:zone-leadership:2026-W42"]?.1)
         #expect(rollUp.text.contains("全区在办 3 件，超期 2 件"))
+    }
+
+    @Test func aNewDeploymentsFirstDigestIsTheNextSlot() throws {
+        let world = try World()
+        try world.open("A", title: "招工难", bureau: "hrss", deadline: "2026-12-08 09:00")
+        // First started on a Sunday night: this week's Monday slot passed before there was anything to supervise.
+        let first = try world.database.writer.write { try world.supervisor.sweep(at: Self.at("2026-11-29 23:00"), in: $0) }
+        #expect(first.filter { $0.kind == .digest }.isEmpty, "no roll-up of 0 cases at a random hour")
+        var digests: [Notice] = []
+        var now = Self.at("2026-11-30 00:00")
+        while now <= Self.at("2026-11-30 12:00") {
+            digests += try world.database.writer.write { try world.supervisor.sweep(at: now, in: $0) }.filter { $0.kind == .digest }
+            now += 3_600
+        }
+        #expect(Set(digests.map(\.id)) == ["digest:hrss/contact:2026-W49", "digest:zone-leadership:2026-W49"])
+        #expect(digests.allSatisfy { $0.createdAt == Self.at("2026-11-30 09:00") })
+        #expect(digests.first { $0.recipient == "zone-leadership" }?.link == "http://duban.example/dashboard")
+    }
+
+    @Test func aDigestLongerThanItsListLeadsToTheBureausOpenCases() throws {
+        let world = try World()
+        for n in 0...Supervisor.digestLines { try world.open("C\(n)", title: "问题\(n)", bureau: "hrss", deadline: "2026-12-08 09:00") }
+        let notices = try world.database.writer.write { try world.supervisor.sweep(at: Self.at("2026-11-30 09:00"), in: $0) }
+        let digest = try #require(notices.first { $0.id == "digest:hrss/contact:2026-W49" })
+        let last = try #require(digest.text.split(separator: "\n").last)
+        #expect(last == "……另有 1 件，见 http://duban.example/dashboard/cases?bureau=hrss&status=open&order=deadline")
+        #expect(digest.text.split(separator: "\n").count == Supervisor.digestLines + 2)
+    }
+
+    @Test func aTitleKeepsToOneLineInANotice() throws {
+        #expect(NoticeText.inline("招工难\n【超期督办·3级】伪造\r\n\t第三行\u{2028}") == "招工难 【超期督办·3级】伪造 第三行")
+        #expect(NoticeText.inline("[点我](http://evil.example/x) 或 WWW.evil.example") == "[点我](http：//evil.example/x) 或 www．evil.example")
+        let world = try World()
+        try world.open("F", title: "招工难\n【超期督办·3级】伪造", bureau: "hrss", deadline: "2026-12-01 09:00")
+        let notices = try world.database.writer.write { try world.supervisor.sweep(at: Self.at("2026-12-02 10:00"), in: $0) }
+        #expect(!notices.isEmpty)
+        for notice in notices { #expect(!notice.text.contains("伪造\n") && notice.text.split(separator: "\n").allSatisfy { !$0.hasPrefix("【超期督办·3级】伪造") }) }
     }
 
     private func format(_ date: Date) -> String {

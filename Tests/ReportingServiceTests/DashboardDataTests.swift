@@ -50,9 +50,9 @@ import Testing
         #expect(byName["2026-W43"]! == (1, 0))
         #expect(overview.trend.map(\.collected).reduce(0, +) == 6)
         #expect(overview.overdue.map(\.id) == ["C5", "C2", "C3"] && overview.overdueTotal == 3, "longest overdue first")
-        let html = overview.html(.zh)
+        let html = overview.html(.zh, words: .empty)
         #expect(html.contains("共收集问题6个，制定措施2项，已解决2个。"))
-        #expect(html.contains("<tr data-bureau=\"education\"><td class=\"n\">1</td>"), "education ranks first")
+        #expect(html.contains("<tr data-bureau=\"education\"><td data-label=\"#\" class=\"n rank\">1</td>"), "education ranks first")
     }
 
     @Test func publicTextIsMasked() {

@@ -73,6 +73,15 @@ public enum Escalation: DubanService {
         migrator.registerMigration("escalation-v5-notice-links") { db in
             try db.alter(table: "notice") { t in t.add(column: "link", .text) }
         }
+        migrator.registerMigration("escalation-v6-supervision-start") { db in
+            // When supervision began here: a weekly slot before it belongs to no one's week (see Supervisor.sweep).
+            // A deployment that has sent notices already began with its first one.
+            try db.create(table: "supervision_start") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("started_at", .double).notNull()
+            }
+            try db.execute(sql: "INSERT INTO supervision_start (id, started_at) SELECT 1, MIN(created_at) FROM notice HAVING COUNT(*) > 0")
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {

@@ -1,3 +1,4 @@
+import DubanMessaging
 import DubanModels
 import DubanRuntime
 import Foundation
@@ -44,15 +45,18 @@ final class NoticePublisher: Service, Sendable {
         try socket.set(.sendHighWaterMark(100_000))
         try socket.bind(endpoint)
         defer { socket.close() }
-        let replay = try ZMQSocket(context, type: .router)
-        try replay.set(.linger(milliseconds: 0))
-        try replay.bind(replayEndpoint)
+        let replay = try ZMQSocket.clientRouter(context, bind: replayEndpoint)
         defer { replay.close() }
         var published = try database.read { try Int64.fetchOne($0, sql: "SELECT published_seq FROM notice_cursor") } ?? 0
         let encoder = DubanJSON.encoder()
         while !control.isStopRequested {
             while let request = try replay.receive(wait: false) {
-                try replay.send(try NoticeReplay.answer(request.frames, database: database, encoder: encoder))
+                do {
+                    // A ROUTER drops at its high-water mark rather than blocking; a client may ask again.
+                    try replay.send(try NoticeReplay.answer(request.frames, database: database, encoder: encoder), wait: false)
+                } catch let error as ZMQError where error.isHostUnreachable {
+                    continue  // the client left before its answer; it asks again from its position
+                }
             }
             let notices = try database.read { try Supervisor.fetch(after: published, limit: 500, in: $0) }
             for notice in notices {

@@ -38,20 +38,29 @@ public struct Supervisor: Sendable {
         for item in try openCases(deadlineBefore: horizon, in: db) {
             created += try caseNotices(item, at: now, in: db)
         }
+        let started = try startedAt(now, in: db)
         let (slot, week) = digestSlot(weekOf: now)
         let done = try Bool.fetchOne(db, sql: "SELECT 1 FROM notice WHERE id = ?",
                                      arguments: ["digest:\(policy.weeklyDigest.leadership):\(week)"]) ?? false
-        if now >= slot && !done {
+        // A new deployment's first digest is the first slot after it started: a slot that passed before there was
+        // anything to supervise would only tell the leadership "0 open" at a random hour.
+        if now >= slot && !done && slot >= started {
             created += try digests(try openCases(deadlineBefore: nil, in: db), slot: slot, week: week, at: now, in: db)
         }
         return created
+    }
+
+    /// The moment supervision began in this database: the first sweep's, kept across restarts.
+    private func startedAt(_ now: Date, in db: Database) throws -> Date {
+        try db.execute(sql: "INSERT OR IGNORE INTO supervision_start (id, started_at) VALUES (1, ?)", arguments: [now.timeIntervalSince1970])
+        return Date(timeIntervalSince1970: try Double.fetchOne(db, sql: "SELECT started_at FROM supervision_start WHERE id = 1") ?? 0)
     }
 
     private func openCases(deadlineBefore bound: Date?, in db: Database) throws -> [OpenCase] {
         let filter = bound == nil ? "" : "AND deadline <= ?"
         let arguments: StatementArguments = bound.map { [$0.timeIntervalSince1970] } ?? []
         return try Row.fetchAll(db, sql: "SELECT * FROM case_clock WHERE open \(filter) ORDER BY deadline", arguments: arguments).map { row in
-            OpenCase(id: row["case_id"], title: row["title"] ?? "", bureau: row["bureau"], bureauName: row["bureau_name"],
+            OpenCase(id: row["case_id"], title: NoticeText.inline(row["title"] ?? ""), bureau: row["bureau"], bureauName: row["bureau_name"],
                      category: row["category"],
                      deadline: Date(timeIntervalSince1970: row["deadline"]), cityLevel: row["city_level"] ?? false)
         }
@@ -171,7 +180,7 @@ public struct Supervisor: Sendable {
 
     /// A bureau's open cases on the dashboard, longest overdue first: where a digest's "more" line leads.
     func bureauPage(_ bureau: String) -> String {
-        "\(publicURL)/dashboard/cases?bureau=\(bureau.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? bureau)&status=open"
+        "\(publicURL)/dashboard/cases?bureau=\(bureau.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? bureau)&status=open&order=deadline"
     }
 
     /// `2026-12-01 09:00`, in the calendar's time zone.

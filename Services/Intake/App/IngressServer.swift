@@ -1,3 +1,4 @@
+import DubanMessaging
 import DubanModels
 import DubanRuntime
 import Foundation
@@ -32,10 +33,7 @@ final class IngressServer: Service, Sendable {
     }
 
     private func loop(_ control: SocketThread.Control) throws {
-        let socket = try ZMQSocket(context, type: .router)
-        try socket.set(.linger(milliseconds: 0))
-        try socket.set(.routerMandatory(true))
-        try socket.bind(endpoint)
+        let socket = try ZMQSocket.clientRouter(context, bind: endpoint)
         defer { socket.close() }
         logger.info("ZeroMQ ingress listening", metadata: ["endpoint": "\(endpoint)"])
         let encoder = DubanJSON.encoder()

@@ -114,6 +114,10 @@ public enum Intake: DubanService {
                 let (action, update) = try CaseUpdateRequest.parse(try await jsonBody(request))
                 return JSONResponse(try await store.update(id, action: action, request: update, key: key))
             }
+            router.get("/v1/cases/{id}/contact") { request, context -> JSONResponse<CaseContact> in
+                let key = try await keys.authenticate(request)
+                return JSONResponse(try await store.contact(CaseID(rawValue: try context.parameters.require("id")), key: key))
+            }
             router.get("/v1/keys/self") { request, _ -> JSONResponse<KeyIdentity> in
                 let key = try await keys.authenticate(request)
                 return JSONResponse(KeyIdentity(name: key.name, scopes: key.scopes.sorted()))

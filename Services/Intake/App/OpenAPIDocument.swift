@@ -41,6 +41,19 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/cases/{id}/contact": {
+          "get": {
+            "summary": "Who raised the case and how to reach them: for the owning bureau's key (bureau:<id>) or a dispatch key only",
+            "security": [{"apiKey": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The contact", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "enterprise": {"type": "string"}}}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/v1/keys/self": {
           "get": {
             "summary": "The name and scopes of the key presented (for sign-in screens such as the bureau workbench)",

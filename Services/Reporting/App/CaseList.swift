@@ -12,6 +12,10 @@ public struct CaseList: Codable, Sendable {
     struct Filter: Sendable {
         var bureau: String?
         var status: CaseStatus?
+        /// `status=open`: every status in which the bureau has yet to finish (`CaseStatus.isOpen`).
+        var openOnly = false
+        /// `order=deadline`: earliest deadline (longest overdue) first; by default the newest first.
+        var byDeadline = false
         var category: String?
         /// true: open and past the deadline at `now`; false: not overdue.
         var overdue: Bool?
@@ -51,6 +55,7 @@ public struct CaseList: Codable, Sendable {
             conditions.append("(\(statusSQL)) = ?")
             arguments += [status.rawValue]
         }
+        if filter.openOnly { conditions.append(openSQL) }
         if let category = filter.category {
             conditions.append("category = ?")
             arguments += [category]
@@ -69,7 +74,8 @@ public struct CaseList: Codable, Sendable {
         }
         let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_view \(clause)", arguments: arguments) ?? 0
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view \(clause) ORDER BY submitted_at DESC, case_id DESC LIMIT ? OFFSET ?",
+        let order = filter.byDeadline ? "deadline IS NULL, deadline, case_id" : "submitted_at DESC, case_id DESC"
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM case_view \(clause) ORDER BY \(order) LIMIT ? OFFSET ?",
                                     arguments: arguments + [filter.limit, filter.offset])
         return CaseList(cases: rows.map { CaseView(row: $0, timeline: []) }, total: total)
     }
@@ -78,15 +84,24 @@ public struct CaseList: Codable, Sendable {
 extension CaseList.Filter {
     /// The filter a query string asks for, or a 400 naming the bad parameter.
     init(query: [String: String]) throws {
+        let query = query.filter { !$0.value.isEmpty }  // an empty field of the page's filter form means "any"
         bureau = query["bureau"]
         category = query["category"]
         text = query["q"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         if let text, text.count > 200 { throw APIError.badRequest("invalid_query", "q has at most 200 characters") }
-        if let value = query["status"] {
-            guard let status = CaseStatus(rawValue: value) else {
-                throw APIError.badRequest("invalid_status", "status must be one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let value = query["status"], !value.isEmpty {
+            if value == "open" {
+                openOnly = true
+            } else {
+                guard let status = CaseStatus(rawValue: value) else {
+                    throw APIError.badRequest("invalid_status", "status must be open or one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                self.status = status
             }
-            self.status = status
+        }
+        if let value = query["order"], !value.isEmpty {
+            guard ["deadline", "newest"].contains(value) else { throw APIError.badRequest("invalid_order", "order is newest or deadline") }
+            byDeadline = value == "deadline"
         }
         if let value = query["overdue"] {
             guard let overdue = ["true": true, "false": false][value] else {

@@ -18,11 +18,17 @@ public struct CaseView: Codable, Sendable {
         public var detail: String?
         /// For routing: the deadline given.
         public var deadline: Date?
+        /// For a bureau's update, the bureau acting (or, for `dispatch`, the one chosen); for routing, the owner chosen.
+        public var bureau: String?
     }
 
     public var id: String
     public var status: CaseStatus
     public var title: String?
+    /// What the submitter wrote.
+    public var description: String?
+    /// Where the problem is: an address and WGS 84 degrees, as submitted.
+    public var location: Location?
     public var channel: String?
     public var enterprise: String?
     public var submittedAt: Date?
@@ -62,6 +68,10 @@ public struct CaseView: Codable, Sendable {
         resolution = row["resolution"]
         returns = row["returns"]
         title = row["title"]
+        description = row["description"]
+        let address: String? = row["address"], latitude: Double? = row["latitude"], longitude: Double? = row["longitude"]
+        location = address == nil && latitude == nil && longitude == nil ? nil
+            : Location(latitude: latitude, longitude: longitude, address: address)
         channel = row["channel"]
         enterprise = row["enterprise"]
         submittedAt = (row["submitted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
@@ -92,9 +102,11 @@ public struct CaseView: Codable, Sendable {
             case .caseUpdated(let update):
                 entry.who = update.actor
                 entry.action = update.action.rawValue
+                entry.bureau = update.bureau?.rawValue
                 entry.detail = update.note ?? (update.action == .dispatch ? update.bureau?.rawValue : nil)
             case .caseRouted(let routed):
                 entry.detail = routed.bureauName.isEmpty ? routed.bureau.rawValue : routed.bureauName
+                entry.bureau = routed.bureau.rawValue
                 entry.deadline = routed.deadline
             case .caseSubmitted(let submitted):
                 entry.detail = submitted.draft.channel.rawValue

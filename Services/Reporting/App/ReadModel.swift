@@ -13,6 +13,14 @@ enum ReadModel {
                 t.add(column: "resolution", .text)  // the latest resolution
             }
         }
+        migrator.registerMigration("reporting-v6-location") { db in
+            // intake's: where the problem is, for the case page (`reporting rebuild` fills it for earlier cases)
+            try db.alter(table: "case_view") { t in
+                t.add(column: "address", .text)
+                t.add(column: "latitude", .double)
+                t.add(column: "longitude", .double)
+            }
+        }
     }
 
     static func apply(_ event: EventEnvelope, in db: Database) throws {
@@ -29,9 +37,10 @@ enum ReadModel {
             let draft = submitted.draft
             try db.cachedStatement(sql: """
                 UPDATE case_view SET title = ?, description = ?, channel = ?, enterprise = ?, intake_status = ?,
-                submitted_at = ? WHERE case_id = ?
+                submitted_at = ?, address = ?, latitude = ?, longitude = ? WHERE case_id = ?
                 """).execute(arguments: [draft.title, draft.description, draft.channel.rawValue, draft.submitter.enterprise,
                                  CaseStatus.submitted.rawValue, submitted.submittedAt.timeIntervalSince1970,
+                                 draft.location?.address, draft.location?.latitude, draft.location?.longitude,
                                  event.caseID.rawValue])
         case .caseRouted(let routed):
             try db.cachedStatement(sql: """

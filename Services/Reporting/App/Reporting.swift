@@ -96,7 +96,9 @@ public enum Reporting: DubanService {
         let clock = context.clock
         // `intake.url` (`INTAKE_URL`): where the workbench reaches intake's API.
         let intake = IntakeClient(baseURL: context.settings.reader.string(forKey: "intake.url", default: "http://127.0.0.1:8080"))
-        let dashboard = DashboardRoutes(database: database, clock: clock, intake: intake, logger: context.logger)
+        let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
+        let words = try Vocabulary.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
+        let dashboard = DashboardRoutes(database: database, clock: clock, intake: intake, words: words, logger: context.logger)
         return ServiceParts(
             routes: { router in
                 dashboard.register(on: router)

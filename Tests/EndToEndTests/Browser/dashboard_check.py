@@ -34,6 +34,10 @@ def main():
     parser.add_argument("--collected", required=True, type=int, help="cases collected so far")
     parser.add_argument("--secret", action="append", default=[], help="text that must never appear on the public page")
     parser.add_argument("--shown", action="append", default=[], help="text the public page must show (masked data)")
+    parser.add_argument("--description", required=True, help="the description of --case, which its page must show")
+    parser.add_argument("--submit-key", required=True, help="an API key with the submit scope (the secretary's)")
+    parser.add_argument("--csv", required=True, help="a problem list to upload through the workbench")
+    parser.add_argument("--csv-rows", required=True, type=int, help="how many cases the upload creates")
     parser.add_argument("--out", required=True, help="folder for screenshots")
     args = parser.parse_args()
 
@@ -147,10 +151,54 @@ def main():
         expect(actions == ["sign", "measure", "resolve"], f"timeline actions are {actions}")
         expect("协调公交公司加开早晚高峰班次" in text("#timeline"), "the measure is not on the timeline")
         shot("case-zh")
+        # Words, not codes: the channel, bureau and category by name; who acted by office, never a service or key name.
+        expect(args.description in text("#case-description"), "the case page does not show the description")
+        fields = text("#case")
+        for word in ["政企交流会", "交通运输局", "交通出行"]:
+            expect(word in fields, f"the case page does not say {word!r}: {fields!r}")
+        for code in ["meeting", "transport", "intake", "routing"]:
+            expect(code not in fields and code not in text("#timeline"), f"the case page shows the code {code!r}")
+        expect("系统自动交办" in text("#timeline"), "the timeline does not say routing decided by itself")
+        expect("transport-workbench" not in text("#timeline"), "the timeline names a key instead of the bureau")
         visit(f"/dashboard/cases/{args.case}?lang=en")
         expect("measure drafted" in text("#timeline"), "the English timeline is missing")
+        for word in ["Transport Bureau", "Government–enterprise meeting", "Routed automatically"]:
+            expect(word in text("main"), f"the English case page does not say {word!r}")
+        expect("交通运输局" not in text("main"), "the English case page keeps the Chinese bureau name")
         shot("case-en")
-        checked.append("case timeline")
+        checked.append("case timeline, in words")
+
+        # The secretary uploads a problem list from a spreadsheet through the workbench.
+        visit("/dashboard/workbench")
+        submit(driver.find_element(By.CSS_SELECTOR, "form[action='/dashboard/workbench/sign-out'] button"), "sign-out")
+        driver.find_element(By.ID, "key").send_keys(args.submit_key)
+        submit(driver.find_element(By.CSS_SELECTOR, "#sign-in button"), "sign-in (secretary)")
+        driver.find_element(By.ID, "import-file").send_keys(args.csv)
+        submit(driver.find_element(By.CSS_SELECTOR, "#import button"), "import upload")
+        summary = driver.find_element(By.ID, "import-summary")
+        expect(summary.get_attribute("data-created") == str(args.csv_rows), f"the upload reported {summary.text!r}")
+        shot("workbench-import")
+        checked.append("problem list upload")
+
+        # A phone: every page fits the screen's width, and bureau names stay words, not a character a line.
+        driver.set_window_size(390, 844)
+        for name, path in [("overview", "/dashboard"), ("cases", "/dashboard/cases"), ("case", f"/dashboard/cases/{args.case}"),
+                           ("public", "/public"), ("definitions", "/dashboard/definitions"), ("workbench", "/dashboard/workbench"),
+                           ("overview-en", "/dashboard?lang=en")]:
+            visit(path)
+            width = driver.execute_script("return window.innerWidth")
+            scroll = driver.execute_script("return document.documentElement.scrollWidth")
+            expect(scroll <= width, f"{path} is {scroll}px wide on a {width}px phone screen")
+            wide = driver.execute_script(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                ".map(e => e.tagName + (e.id ? '#' + e.id : '')).slice(0, 5)")
+            expect(not wide, f"{path}: elements reach past the screen: {wide}")
+            shot(f"phone-{name}")
+        visit("/dashboard")
+        for link in driver.find_elements(By.CSS_SELECTOR, "#scoreboard td.main a"):
+            size = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", link)
+            expect(size[0] >= min(len(link.text), 4) * 12, f"the bureau name {link.text!r} is squeezed to {size[0]:.0f}px")
+        checked.append("phone-size pages")
 
         expect(not console_errors, "console errors: " + "; ".join(console_errors))
     except Failed as failure:

@@ -1,36 +1,95 @@
+import DubanModels
 import Foundation
 
-/// The case page: what was raised, who owns it until when, and every step of its timeline.
+/// The case page: what was raised (title, description, place), who owns it until when, and every step of its timeline,
+/// each code shown as words in the page's language.
 extension CaseView {
-    func html(_ lang: Language, now: Date) -> String {
-        var out = "<table id=\"case\"><tbody>"
+    /// `contact`: the submitter's contact, only on the owning bureau's workbench (intake decides who may see it).
+    func html(_ lang: Language, words: Vocabulary, now: Date, contact: IntakeClient.Contact? = nil) -> String {
+        var out = "<table id=\"case\" class=\"fields\"><tbody>"
         let overdue = status.isOpen && (deadline.map { $0 < now } ?? false)
-        for (label, value) in [
+        var rows: [(String, String)] = [
             (lang("编号", "Case"), esc(id)),
             (lang("状态", "Status"), "<span id=\"case-status\" data-status=\"\(status.rawValue)\">\(lang.status(status.rawValue))</span>"),
             (lang("问题", "Problem"), esc(title)),
-            (lang("来源", "Channel"), esc(channel)),
+            (lang("问题描述", "Description"), "<span id=\"case-description\" class=\"prose\">\(esc(description))</span>"),
+            (lang("地点", "Place"), esc(Self.place(location))),
+            (lang("来源", "Channel"), esc(lang.channel(channel))),
             (lang("企业", "Enterprise"), esc(enterprise)),
+        ]
+        if let contact {
+            rows.append((lang("联系人", "Contact"), "<span id=\"case-contact\">\(esc([contact.name, contact.phone].compactMap { $0 }.joined(separator: " ")))</span>"))
+        }
+        rows += [
             (lang("登记时间", "Recorded"), PageFormat.minute(submittedAt)),
-            (lang("类别", "Category"), esc(category)),
-            (lang("责任单位", "Owning bureau"), esc(bureauName ?? bureau)),
-            (lang("属地跟踪单位", "District counterpart"), esc(counterpart)),
+            (lang("类别", "Category"), esc(words.category(category, lang))),
+            (lang("责任单位", "Owning bureau"), esc(words.bureau(bureau, lang, routedName: bureauName))),
+            (lang("属地跟踪单位", "District counterpart"), esc(words.bureau(counterpart, lang))),
+            (lang("协办单位", "Co-handling"), esc(assisting.map { words.bureau($0, lang) }.joined(separator: "、"))),
             (lang("办理时限", "Deadline"), "<span class=\"\(overdue ? "overdue" : "")\">\(PageFormat.minute(deadline))</span>"),
             (lang("措施", "Measure"), esc(measure)),
             (lang("办理结果", "Resolution"), esc(resolution)),
             (lang("退回次数", "Returns"), "\(returns)"),
             (lang("满意度", "Satisfaction"), satisfaction.map { "\($0) / 5" } ?? "—"),
-        ] where !value.isEmpty {
+        ]
+        for (label, value) in rows where !value.isEmpty && value != "<span id=\"case-description\" class=\"prose\"></span>" {
             out += "<tr><th>\(label)</th><td>\(value)</td></tr>"
         }
         out += "</tbody></table><h2>\(lang("办理过程", "Timeline"))</h2><ol class=\"timeline\" id=\"timeline\">"
         for entry in timeline {
-            var what = esc(entry.action.map(lang.action) ?? lang.event(entry.type))
-            if let detail = entry.detail { what += (entry.type == "case.routed" ? " → " : "：") + esc(detail) }
-            if let deadline = entry.deadline { what += "（\(lang("时限", "deadline")) \(PageFormat.minute(deadline))）" }
             out += "<li data-type=\"\(esc(entry.type))\"\(entry.action.map { " data-action=\"\(esc($0))\"" } ?? "")>"
-            out += "<time>\(PageFormat.minute(entry.occurredAt))</time><strong>\(esc(entry.who))</strong> \(what)</li>"
+            out += "<time>\(PageFormat.minute(entry.occurredAt))</time>"
+            out += "<strong class=\"who\" title=\"\(esc(entry.who))\">\(esc(who(entry, lang, words)))</strong> \(what(entry, lang, words))</li>"
         }
         return out + "</ol>"
+    }
+
+    /// The address, then the coordinates, as one line.
+    static func place(_ location: Location?) -> String {
+        guard let location else { return "" }
+        let point = location.latitude.flatMap { lat in location.longitude.map { String(format: "%.5f, %.5f", lat, $0) } }
+        return [location.address, point.map { "（\($0)）" }].compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// The person or office that acted: the enterprise or resident who raised it, routing's own decision, the bureau
+    /// that acted, the approver, the triage office, or the submitter answering. Never a service or key name (the key
+    /// name stays in the element's title, for audit).
+    private func who(_ entry: TimelineEntry, _ lang: Language, _ words: Vocabulary) -> String {
+        switch entry.type {
+        case "case.submitted": return enterprise.flatMap { $0.isEmpty ? nil : $0 } ?? lang("群众", "A resident")
+        case "case.routed": return lang("系统自动交办", "Routed automatically")
+        case "case.deadline_tracked": return lang("督办系统", "Supervision")
+        default: break
+        }
+        switch entry.action {
+        case "sign", "measure", "progress", "resolve", "return", "request_extension":
+            return entry.bureau.map { words.bureau($0, lang) } ?? lang("责任单位", "The owning bureau")
+        case "dispatch": return lang("兜底分派", "Triage office")
+        case "decide_extension": return lang("审批人", "Approver")
+        case "confirm", "reject", "rate": return lang("反映人", "The submitter")
+        default: return lang("办理人", "Handler")
+        }
+    }
+
+    /// What was done, with its detail.
+    private func what(_ entry: TimelineEntry, _ lang: Language, _ words: Vocabulary) -> String {
+        switch entry.type {
+        case "case.submitted":
+            return lang("反映问题", "raised the problem") + (channel.map { "（\(esc(lang.channel($0)))）" } ?? "")
+        case "case.routed":
+            var text = lang("交办", "routed") + " → " + esc(words.bureau(entry.bureau, lang, routedName: entry.detail))
+            if let deadline = entry.deadline { text += "（\(lang("时限", "deadline")) \(PageFormat.minute(deadline))）" }
+            return text
+        case "case.deadline_tracked":
+            return lang("纳入督办", "put under supervision")
+        default:
+            var text = esc(entry.action.map(lang.action) ?? lang.event(entry.type))
+            if entry.action == "dispatch" {
+                text += " → " + esc(words.bureau(entry.bureau, lang))
+            } else if let detail = entry.detail {
+                text += "：<span class=\"prose\">\(esc(detail))</span>"
+            }
+            return text
+        }
     }
 }

@@ -11,6 +11,7 @@ struct DashboardRoutes: Sendable {
     let database: DatabasePool
     let clock: WallClock
     let intake: IntakeClient
+    let words: Vocabulary
     let logger: Logger
 
     /// The workbench remembers the bureau's key in this cookie: HttpOnly (no script reads it), SameSite=Strict (no
@@ -27,17 +28,36 @@ struct DashboardRoutes: Sendable {
             let now = clock.now()
             let overview = try await database.read { try Overview.compute(from: from, to: to, now: now, in: $0) }
             return HTMLPage(title: lang("问题办理总览", "Overview"), language: lang, section: .overview, path: "/dashboard",
-                            query: query, body: overview.html(lang)).response
+                            query: query, body: overview.html(lang, words: words)).response
+        }
+        router.get("/dashboard/cases") { request, _ -> Response in
+            let query = request.queryDictionary
+            let lang = Language(query: query)
+            guard let page = Int(query["page"] ?? "1"), (1...100_000).contains(page) else {
+                throw APIError.badRequest("invalid_page", "page is a whole number from 1")
+            }
+            var filter = try CaseList.Filter(query: query.filter { !["page", "lang", "limit", "offset"].contains($0.key) })
+            filter.limit = CaseListPage.perPage
+            filter.offset = (page - 1) * CaseListPage.perPage
+            let now = clock.now()
+            let (list, names) = try await database.read { [filter] db in
+                (try CaseList.fetch(filter, now: now, in: db), try CaseStats.bureauNames(in: db))
+            }
+            let body = CaseListPage(list: list, filter: filter, query: query, names: names, now: now).html(lang, words: words)
+            return HTMLPage(title: lang("问题清单", "Cases"), language: lang, section: .cases, path: "/dashboard/cases",
+                            query: query, body: body).response
         }
         router.get("/dashboard/cases/{id}") { request, context -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
             let id = try context.parameters.require("id")
-            guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }) else {
-                throw APIError.notFound("case_not_found", "no case \(id) in reporting")
-            }
-            return HTMLPage(title: view.title ?? id, language: lang, section: .none, path: "/dashboard/cases/\(id)",
-                            query: query, body: view.html(lang, now: clock.now())).response
+            return try await casePage(id, lang: lang, query: query, path: "/dashboard/cases/\(id)", contact: nil)
+        }
+        router.get("/dashboard/definitions") { request, _ -> Response in
+            let query = request.queryDictionary
+            let lang = Language(query: query)
+            return HTMLPage(title: lang("统计口径", "How figures are counted"), language: lang, section: .definitions,
+                            path: "/dashboard/definitions", query: query, body: DefinitionsPage.html(lang)).response
         }
         router.get("/public") { request, _ -> Response in
             let query = request.queryDictionary
@@ -48,9 +68,19 @@ struct DashboardRoutes: Sendable {
             let now = clock.now()
             let results = try await database.read { try PublicResults.compute(page: page, now: now, in: $0) }
             return HTMLPage(title: lang("公开结果", "Public results"), language: lang, section: .publicResults, path: "/public",
-                            query: query, body: results.html(lang)).response
+                            query: query, body: results.html(lang, words: words)).response
         }
         registerWorkbench(on: router)
+    }
+
+    /// A case's page; `contact` only where the signed-in key may see it.
+    private func casePage(_ id: String, lang: Language, query: [String: String], path: String,
+                          contact: IntakeClient.Contact?) async throws -> Response {
+        guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }) else {
+            throw APIError.notFound("case_not_found", "no case \(id) in reporting")
+        }
+        return HTMLPage(title: view.title ?? id, language: lang, section: .none, path: path,
+                        query: query, body: view.html(lang, words: words, now: clock.now(), contact: contact)).response
     }
 
     private func registerWorkbench(on router: Router<BasicRequestContext>) {
@@ -71,7 +101,45 @@ struct DashboardRoutes: Sendable {
             }
             let now = clock.now()
             let workbench = try await database.read { try Workbench.compute(identity: identity, now: now, in: $0) }
-            return page(workbench.html(lang, message: query["done"], error: query["error"]))
+            return page(workbench.html(lang, words: words, message: query["done"], error: query["error"]))
+        }
+        // The case page as the signed-in bureau sees it: with the submitter's contact when intake says the key may see it.
+        router.get(RouterPath(Self.workbenchPath + "/cases/{id}")) { request, context -> Response in
+            let query = request.queryDictionary
+            let lang = Language(query: query)
+            let id = try context.parameters.require("id")
+            var contact: IntakeClient.Contact?
+            if let key = request.cookies[Self.keyCookie]?.value, !key.isEmpty {
+                do { contact = try await intake.contact(caseID: id, key: key) } catch {
+                    logger.error("workbench: cannot ask intake for a contact", metadata: ["error": "\(error)"])
+                }
+            }
+            return try await casePage(id, lang: lang, query: query, path: Self.workbenchPath + "/cases/\(id)", contact: contact)
+        }
+        router.post(RouterPath(ImportPage.path)) { request, _ -> Response in
+            let lang = Language(query: request.queryDictionary)
+            guard let key = request.cookies[Self.keyCookie]?.value, !key.isEmpty else {
+                return Self.redirect(lang, ["error": lang("请先登录。", "Sign in first.")])
+            }
+            let contentType = request.headers[.contentType] ?? ""
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: Self.maxImportBytes) } catch {
+                throw APIError(.contentTooLarge, code: "body_too_large", "the file is larger than \(Self.maxImportBytes) bytes")
+            }
+            let title = lang("导入问题清单", "Import a problem list")
+            let back = "<p><a href=\"\(Self.workbenchPath)\(lang == .en ? "?lang=en" : "")\">\(lang("返回工作台", "Back to the workbench"))</a></p>"
+            func page(_ html: String) -> Response {
+                HTMLPage(title: title, language: lang, section: .workbench, path: Self.workbenchPath, query: lang == .en ? ["lang": "en"] : [:],
+                         body: html + back).response
+            }
+            do {
+                return page(ImportPage.report(try await intake.importFile(key: key, contentType: contentType, body: body), lang))
+            } catch let failure as IntakeClient.Failure {
+                return page("<p class=\"error\" id=\"message\">\(esc(failure.message)) (\(esc(failure.code)))</p>")
+            } catch {
+                logger.error("workbench: intake unreachable", metadata: ["error": "\(error)"])
+                return page("<p class=\"error\" id=\"message\">\(lang("无法连接受理服务，请稍后再试。", "Intake cannot be reached; try again shortly."))</p>")
+            }
         }
         router.post(RouterPath(Self.workbenchPath + "/sign-in")) { request, _ -> Response in
             let form = try await Self.form(request)
@@ -115,6 +183,9 @@ struct DashboardRoutes: Sendable {
             return Self.redirect(lang, ["done": "\(id): \(lang.action(action)) ✓"])
         }
     }
+
+    /// The largest file the import page passes on (intake's own limit is `intake.max-import-bytes`, 8 MiB by default).
+    static let maxImportBytes = 8 * 1_024 * 1_024
 
     private func identity(_ key: String) async throws -> IntakeClient.Identity? {
         do {

@@ -24,7 +24,7 @@ func esc(_ text: String?) -> String {
 /// One dashboard page: the shared frame (navigation, language switch, styles) around a page's own HTML. Everything is
 /// inline: no scripts, fonts or styles from elsewhere, so it works with no internet.
 struct HTMLPage {
-    enum Section: String { case overview, workbench, publicResults, none }
+    enum Section: String { case overview, cases, workbench, publicResults, definitions, none }
 
     var title: String
     var language: Language
@@ -50,11 +50,11 @@ struct HTMLPage {
             <title>\(esc(title)) · \(lang("督办", "Duban"))</title>
             <style>\(Self.style)</style></head>
             <body><header><strong>\(lang("督办 · 问题办理", "Duban · problems solved"))</strong>
-            <nav>\(nav(.overview, "/dashboard", lang("总览", "Overview")))\(nav(.workbench, "/dashboard/workbench", lang("单位工作台", "Bureau workbench")))\(nav(.publicResults, "/public", lang("公开结果", "Public results")))</nav>
+            <nav>\(nav(.overview, "/dashboard", lang("总览", "Overview")))\(nav(.cases, "/dashboard/cases", lang("问题清单", "Cases")))\(nav(.workbench, "/dashboard/workbench", lang("工作台", "Workbench")))\(nav(.publicResults, "/public", lang("公开结果", "Public results")))</nav>
             <a class="lang" href="\(esc(switchHref))" hreflang="\(lang.other.htmlCode)">\(lang("English", "中文"))</a></header>
             <main><h1>\(esc(title))</h1>
             \(body)
-            </main></body></html>
+            </main><footer>\(nav(.definitions, "/dashboard/definitions", lang("统计口径", "How figures are counted")))</footer></body></html>
             """
     }
 
@@ -72,21 +72,34 @@ struct HTMLPage {
 
     static let style = """
         body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;margin:0;color:#1f2933;background:#f5f7fa}
-        header{display:flex;gap:1.5rem;align-items:center;padding:.6rem 1.5rem;background:#8b1a1a;color:#fff}
-        header a{color:#fff;text-decoration:none;margin-right:1rem}header a[aria-current]{border-bottom:2px solid #fff}
-        header .lang{margin-left:auto}main{padding:1rem 1.5rem;max-width:1200px}
+        header{display:flex;flex-wrap:wrap;gap:.4rem 1.5rem;align-items:center;padding:.6rem 1.5rem;background:#8b1a1a;color:#fff}
+        header nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+        header a{color:#fff;text-decoration:none}header a[aria-current]{border-bottom:2px solid #fff}
+        header .lang{margin-left:auto}main{padding:1rem 1.5rem;max-width:1200px}footer{padding:1rem 1.5rem;font-size:.85rem}
+        .prose{white-space:pre-wrap;overflow-wrap:anywhere}td,th{overflow-wrap:anywhere}
+        form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:1rem}form.filters label{display:flex;flex-direction:column;font-size:.85rem}
+        input,select,textarea,button{font:inherit;max-width:100%}
         h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.8rem}
         .figures{display:flex;flex-wrap:wrap;gap:.8rem}.figure{background:#fff;border-radius:6px;padding:.7rem 1rem;min-width:7.5rem;box-shadow:0 1px 2px #0002}
         .figure b{display:block;font-size:1.6rem}.figure span{color:#52606d;font-size:.85rem}
         table{border-collapse:collapse;background:#fff;width:100%;font-size:.9rem}th,td{padding:.35rem .6rem;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}
         th{background:#eef1f4}th.n,td.n{text-align:right;font-variant-numeric:tabular-nums}
-        .overdue{color:#b42318;font-weight:bold}.muted{color:#7b8794}.notice{padding:.6rem 1rem;border-radius:6px;background:#e3f8e9}
+        .rank-inline{display:none}.overdue{color:#b42318;font-weight:bold}.muted{color:#7b8794}.notice{padding:.6rem 1rem;border-radius:6px;background:#e3f8e9}
         .error{padding:.6rem 1rem;border-radius:6px;background:#fde8e8;color:#8a1c1c}
         form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}form.inline textarea{min-width:16rem}
         ol.timeline{list-style:none;padding:0;border-left:3px solid #cbd2d9;margin-left:.5rem}
         ol.timeline li{margin:0 0 .8rem;padding-left:1rem}ol.timeline time{color:#52606d;font-size:.85rem;margin-right:.6rem}
         svg text{font-size:11px;fill:#52606d}
-        @media print{header{display:none}}
+        @media print{header,footer{display:none}}
+        @media (max-width:640px){
+        header,main,footer{padding-left:.8rem;padding-right:.8rem}h1{font-size:1.2rem}.figure{min-width:6rem;padding:.5rem .7rem}
+        table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:auto}table.cards thead{display:none}
+        table.cards tr{background:#fff;border:1px solid #e4e7eb;border-radius:6px;margin:0 0 .6rem;padding:.3rem .5rem}
+        table.cards td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.2rem 0;text-align:right}
+        table.cards td::before{content:attr(data-label);color:#52606d;text-align:left;flex:0 0 auto;max-width:45%}
+        table.cards td.block{display:block;text-align:left}table.cards td.block::before{display:block;margin-bottom:.2rem}
+        table.cards td.main{display:block;text-align:left;font-weight:bold}table.cards td.main::before{content:none}
+        table.cards td.rank{display:none}.rank-inline{display:inline}table.fields th{width:5.5em}form.inline textarea{min-width:0;width:100%}}
         """
 }
 
@@ -97,6 +110,12 @@ extension CharacterSet {
         allowed.remove(charactersIn: "&=+?#")
         return allowed
     }()
+}
+
+/// A table cell that keeps its column's heading, so a narrow screen can show each row as a card (`table.cards`).
+func cell(_ label: String, _ html: String, numeric: Bool = false, main: Bool = false, extraClass: String = "") -> String {
+    let classes = [numeric ? "n" : "", main ? "main" : "", extraClass].filter { !$0.isEmpty }.joined(separator: " ")
+    return "<td data-label=\"\(esc(label))\"\(classes.isEmpty ? "" : " class=\"\(classes)\"")>\(html)</td>"
 }
 
 /// Formats for the pages, in Beijing time.

@@ -31,6 +31,20 @@ enum Language: String, Sendable {
         }
     }
 
+    /// Where a problem came in, as people say it.
+    func channel(_ raw: String?) -> String {
+        switch raw {
+        case "meeting": self("政企交流会", "Government–enterprise meeting")
+        case "hotline": self("12345热线", "12345 hotline")
+        case "web": self("网站", "Website")
+        case "liaison": self("联络员", "Liaison officer")
+        case "open311": self("Open311 接口", "Open311")
+        case "api": self("系统对接", "Connected system")
+        case nil: ""
+        case let other?: other
+        }
+    }
+
     /// An update's action as people say it.
     func action(_ raw: String) -> String {
         switch raw {

@@ -53,7 +53,7 @@ struct Overview {
                         overdueTotal: overdueTotal, now: now)
     }
 
-    func html(_ lang: Language) -> String {
+    func html(_ lang: Language, words: Vocabulary) -> String {
         let f = stats.overall
         let suffix = lang == .en ? "?lang=en" : ""
         var out = "<section class=\"figures\" id=\"headline\">"
@@ -77,38 +77,43 @@ struct Overview {
 
         out += "<h2>\(lang("按周趋势", "Trend by week"))</h2>" + TrendChart(weeks: trend, language: lang).svg
 
-        out += "<h2>\(lang("单位排名", "Bureau scoreboard"))</h2><table id=\"scoreboard\"><thead><tr><th>#</th><th>\(lang("单位", "Bureau"))</th>"
-        for heading in [lang("收集问题", "Collected"), lang("已解决", "Solved"), lang("超期", "Overdue"), lang("响应率", "Response"),
-                        lang("解决率", "Resolution"), lang("满意率", "Satisfaction"), lang("按期办结率", "On time"), lang("综合得分", "Score")] {
-            out += "<th class=\"n\">\(heading)</th>"
-        }
+        let headings = [lang("收集问题", "Collected"), lang("已解决", "Solved"), lang("超期", "Overdue"), lang("响应率", "Response"),
+                        lang("解决率", "Resolution"), lang("满意率", "Satisfaction"), lang("按期办结率", "On time"), lang("综合得分", "Score")]
+        out += "<h2>\(lang("单位排名", "Bureau scoreboard"))</h2><table id=\"scoreboard\" class=\"cards\"><thead><tr><th>#</th><th>\(lang("单位", "Bureau"))</th>"
+        for heading in headings { out += "<th class=\"n\">\(heading)</th>" }
         out += "</tr></thead><tbody>"
         let ranked = stats.byBureau.filter { $0.key != "unrouted" }
             .map { (bureau: $0.key, figures: $0.value, score: MonthlyRanking.score($0.value)) }
             .sorted { ($0.score ?? -1, $0.figures.collected, $1.bureau) > ($1.score ?? -1, $1.figures.collected, $0.bureau) }
         for (index, row) in ranked.enumerated() {
             let g = row.figures
-            out += "<tr data-bureau=\"\(esc(row.bureau))\"><td class=\"n\">\(index + 1)</td><td>\(esc(names[row.bureau] ?? row.bureau))</td>"
-            out += "<td class=\"n\">\(g.collected)</td><td class=\"n\">\(g.solved)</td><td class=\"n\">\(g.overdue)</td>"
-            for rate in [g.responseRate, g.resolutionRate, g.satisfactionRate, g.onTimeRate, row.score] {
-                out += "<td class=\"n\">\(PageFormat.percent(rate))</td>"
-            }
+            let name = words.bureau(row.bureau, lang, routedName: names[row.bureau])
+            let link = "/dashboard/cases" + HTMLPage.queryString(["bureau": row.bureau, "lang": lang == .en ? "en" : nil].compactMapValues { $0 })
+            out += "<tr data-bureau=\"\(esc(row.bureau))\">" + cell("#", "\(index + 1)", numeric: true, extraClass: "rank")
+            out += cell(lang("单位", "Bureau"), "<span class=\"rank-inline\">\(index + 1). </span><a href=\"\(esc(link))\">\(esc(name))</a>", main: true)
+            let values = ["\(g.collected)", "\(g.solved)", "\(g.overdue)"]
+                + [g.responseRate, g.resolutionRate, g.satisfactionRate, g.onTimeRate, row.score].map(PageFormat.percent)
+            for (heading, value) in zip(headings, values) { out += cell(heading, value, numeric: true) }
             out += "</tr>"
         }
         if ranked.isEmpty { out += "<tr><td colspan=\"10\" class=\"muted\">\(lang("暂无数据", "No cases yet"))</td></tr>" }
         out += "</tbody></table>"
 
-        out += "<h2>\(lang("超期问题", "Overdue now")) (\(overdueTotal))</h2><table id=\"overdue\"><thead><tr><th>\(lang("问题", "Problem"))</th>"
+        let overdueLink = "/dashboard/cases" + HTMLPage.queryString(["overdue": "true", "lang": lang == .en ? "en" : nil].compactMapValues { $0 })
+        out += "<h2><a href=\"\(esc(overdueLink))\">\(lang("超期问题", "Overdue now")) (\(overdueTotal))</a></h2>"
+        out += "<table id=\"overdue\" class=\"cards\"><thead><tr><th>\(lang("问题", "Problem"))</th>"
         out += "<th>\(lang("责任单位", "Bureau"))</th><th>\(lang("办理时限", "Deadline"))</th><th>\(lang("超期天数", "Days over"))</th></tr></thead><tbody>"
         for line in overdue {
             let days = Int(now.timeIntervalSince(line.deadline) / 86_400)
-            out += "<tr><td><a href=\"/dashboard/cases/\(esc(line.id))\(suffix)\">\(esc(line.title ?? line.id))</a></td>"
-            out += "<td>\(esc(line.bureau.map { names[$0] ?? $0 }))</td><td>\(PageFormat.minute(line.deadline))</td>"
-            out += "<td class=\"n overdue\">\(days)</td></tr>"
+            out += "<tr>" + cell(lang("问题", "Problem"), "<a href=\"/dashboard/cases/\(esc(line.id))\(suffix)\">\(esc(line.title ?? line.id))</a>", main: true)
+            out += cell(lang("责任单位", "Bureau"), esc(words.bureau(line.bureau, lang, routedName: line.bureau.flatMap { names[$0] })))
+            out += cell(lang("办理时限", "Deadline"), PageFormat.minute(line.deadline))
+            out += cell(lang("超期天数", "Days over"), "\(days)", numeric: true, extraClass: "overdue") + "</tr>"
         }
         if overdue.isEmpty { out += "<tr><td colspan=\"4\" class=\"muted\">\(lang("没有超期问题", "Nothing is overdue"))</td></tr>" }
         out += "</tbody></table>"
-        out += "<p class=\"muted\">\(lang("统计口径见", "Definitions:")) docs/METRICS.md · \(lang("数据时间", "as of")) \(PageFormat.minute(now)) · "
+        out += "<p class=\"muted\"><a href=\"/dashboard/definitions\(suffix)\">\(lang("统计口径", "How figures are counted"))</a> · "
+        out += "\(lang("数据时间", "as of")) \(PageFormat.minute(now)) · "
         out += "<a href=\"/v1/reports/weekly?format=html\">\(lang("本周周报", "This week's report"))</a></p>"
         return out
     }

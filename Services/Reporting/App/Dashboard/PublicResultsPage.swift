@@ -10,6 +10,7 @@ struct PublicResults {
         var title: String?
         var category: String?
         var bureau: String?
+        var bureauName: String?
         var status: CaseStatus
         var submittedAt: Date?
         var measure: String?
@@ -31,7 +32,7 @@ struct PublicResults {
             """, arguments: [perPage, (page - 1) * perPage])
         let lines = rows.map { row in
             Line(id: row["case_id"], title: PersonalDataMask.mask(row["title"]), category: row["category"],
-                 bureau: row["bureau_name"] ?? row["bureau"], status: ReadModel.status(row),
+                 bureau: row["bureau"], bureauName: row["bureau_name"], status: ReadModel.status(row),
                  submittedAt: (row["submitted_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                  measure: PersonalDataMask.mask(row["measure_note"]), resolution: PersonalDataMask.mask(row["resolution"]),
                  resolvedAt: (row["resolved_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
@@ -39,18 +40,21 @@ struct PublicResults {
         return PublicResults(figures: figures, lines: lines, page: page, pages: max(1, (figures.collected + perPage - 1) / perPage))
     }
 
-    func html(_ lang: Language) -> String {
+    func html(_ lang: Language, words: Vocabulary) -> String {
         let f = figures
         var out = "<p class=\"notice\" id=\"summary\">" + lang(
             "共收集问题\(f.collected)个，制定措施\(f.measuresDrafted)项，已解决\(f.solved)个，解决率\(PageFormat.percent(f.resolutionRate))，满意率\(PageFormat.percent(f.satisfactionRate))。",
             "\(f.collected) problems collected, \(f.measuresDrafted) measures drafted, \(f.solved) solved; resolution rate \(PageFormat.percent(f.resolutionRate)), satisfaction rate \(PageFormat.percent(f.satisfactionRate)).") + "</p>"
-        out += "<table id=\"results\"><thead><tr><th>\(lang("反映问题", "Problem raised"))</th><th>\(lang("责任单位", "Bureau"))</th>"
-        out += "<th>\(lang("状态", "Status"))</th><th>\(lang("办理措施与结果", "What was done"))</th><th>\(lang("登记 / 办结", "Raised / solved"))</th></tr></thead><tbody>"
+        let headings = [lang("反映问题", "Problem raised"), lang("责任单位", "Bureau"), lang("状态", "Status"),
+                        lang("办理措施与结果", "What was done"), lang("登记 / 办结", "Raised / solved")]
+        out += "<table id=\"results\" class=\"cards\"><thead><tr>" + headings.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for line in lines {
             let done = [line.measure.map { lang("措施：", "Measure: ") + esc($0) }, line.resolution.map { lang("结果：", "Result: ") + esc($0) }]
                 .compactMap { $0 }.joined(separator: "<br>")
-            out += "<tr><td>\(esc(line.title))</td><td>\(esc(line.bureau))</td><td>\(lang.status(line.status.rawValue))</td>"
-            out += "<td>\(done.isEmpty ? "—" : done)</td><td>\(PageFormat.day(line.submittedAt)) / \(PageFormat.day(line.resolvedAt))</td></tr>"
+            out += "<tr>" + cell(headings[0], esc(line.title), main: true)
+            out += cell(headings[1], esc(words.bureau(line.bureau, lang, routedName: line.bureauName)))
+            out += cell(headings[2], lang.status(line.status.rawValue)) + cell(headings[3], done.isEmpty ? "—" : done)
+            out += cell(headings[4], "\(PageFormat.day(line.submittedAt)) / \(PageFormat.day(line.resolvedAt))") + "</tr>"
         }
         if lines.isEmpty { out += "<tr><td colspan=\"5\" class=\"muted\">\(lang("暂无数据", "Nothing yet"))</td></tr>" }
         out += "</tbody></table><p>"

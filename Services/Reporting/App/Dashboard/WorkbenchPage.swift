@@ -25,6 +25,9 @@ struct Workbench {
                          names: try CaseStats.bureauNames(in: db), now: now)
     }
 
+    /// How an administrator makes a workbench key; a test runs it as printed.
+    static let keyCommand = "intake keys create --name transport-workbench --scope bureau:transport"
+
     static func signIn(_ lang: Language, error: String?) -> String {
         var out = error.map { "<p class=\"error\" id=\"message\">\(esc($0))</p>" } ?? ""
         out += """
@@ -32,32 +35,37 @@ struct Workbench {
             <input type="hidden" name="lang" value="\(lang.rawValue)">
             <label>\(lang("单位 API 密钥", "Bureau API key")) <input type="password" name="key" id="key" required autocomplete="off" size="40"></label>
             <button type="submit">\(lang("登录", "Sign in"))</button></form>
-            <p class="muted">\(lang("密钥由管理员用 intake keys create --scope bureau:<单位> 创建。", "An administrator makes the key with intake keys create --scope bureau:<id>."))</p>
+            <p class="muted">\(lang("单位密钥由管理员创建，例如：", "An administrator makes a bureau's key, e.g.:")) <code class="command">\(esc(Self.keyCommand))</code></p>
             """
         return out
     }
 
-    func html(_ lang: Language, message: String?, error: String?) -> String {
+    func html(_ lang: Language, words: Vocabulary, message: String?, error: String?) -> String {
         var out = ""
         if let message { out += "<p class=\"notice\" id=\"message\">\(esc(message))</p>" }
         if let error { out += "<p class=\"error\" id=\"message\">\(esc(error))</p>" }
-        let bureauNames = identity.bureaus.map { names[$0] ?? $0 }.joined(separator: "、")
+        let bureauNames = identity.bureaus.map { words.bureau($0, lang, routedName: names[$0]) }.joined(separator: "、")
         out += """
             <form method="post" action="/dashboard/workbench/sign-out" class="inline"><input type="hidden" name="lang" value="\(lang.rawValue)">
             <span>\(lang("已登录", "Signed in as")) <strong id="who">\(esc(identity.name))</strong>\(bureauNames.isEmpty ? "" : " · " + esc(bureauNames))</span>
             <button type="submit">\(lang("退出", "Sign out"))</button></form>
             """
+        if identity.scopes.contains("submit") { out += ImportPage.form(lang) }
         guard !identity.bureaus.isEmpty else {
+            if identity.scopes.contains("submit") { return out }
             return out + "<p class=\"error\">\(lang("此密钥不代表任何单位（需要 bureau:<单位> 权限）。", "This key acts for no bureau (it needs a bureau:<id> scope)."))</p>"
         }
         let suffix = lang == .en ? "?lang=en" : ""
-        out += "<h2>\(lang("待办问题", "Open cases")) (\(cases.count))</h2><table id=\"workbench\"><thead><tr><th>\(lang("问题", "Problem"))</th>"
-        out += "<th>\(lang("状态", "Status"))</th><th>\(lang("办理时限", "Deadline"))</th><th>\(lang("办理", "Act"))</th></tr></thead><tbody>"
+        let headings = [lang("问题", "Problem"), lang("状态", "Status"), lang("办理时限", "Deadline"), lang("办理", "Act")]
+        out += "<h2>\(lang("待办问题", "Open cases")) (\(cases.count))</h2><table id=\"workbench\" class=\"cards\"><thead><tr>"
+        out += headings.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for view in cases {
             let overdue = view.deadline.map { $0 < now } ?? false
-            out += "<tr id=\"case-\(esc(view.id))\"><td><a href=\"/dashboard/cases/\(esc(view.id))\(suffix)\">\(esc(view.title ?? view.id))</a>"
-            out += "<br><span class=\"muted\">\(esc(view.id))</span></td><td>\(lang.status(view.status.rawValue))</td>"
-            out += "<td class=\"\(overdue ? "overdue" : "")\">\(PageFormat.minute(view.deadline))</td><td>\(form(for: view, lang))</td></tr>"
+            let link = "\(DashboardRoutes.workbenchPath)/cases/\(esc(view.id))\(suffix)"
+            out += "<tr id=\"case-\(esc(view.id))\">" + cell(headings[0], "<a href=\"\(link)\">\(esc(view.title ?? view.id))</a><br><span class=\"muted\">\(esc(view.id))</span>", main: true)
+            out += cell(headings[1], lang.status(view.status.rawValue))
+            out += cell(headings[2], PageFormat.minute(view.deadline), extraClass: overdue ? "overdue" : "")
+            out += cell(headings[3], form(for: view, lang), extraClass: "block") + "</tr>"
         }
         if cases.isEmpty { out += "<tr><td colspan=\"4\" class=\"muted\">\(lang("没有待办问题", "Nothing open"))</td></tr>" }
         return out + "</tbody></table>"
