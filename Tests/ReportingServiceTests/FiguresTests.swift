@@ -130,7 +130,7 @@ import Testing
 
         let html = report.html
         #expect(html.hasPrefix("<!doctype html>") && html.contains("督办周报 2026-W45"))
-        #expect(html.contains("<td>education</td><td>education</td><td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>66.7%</td>"))
+        #expect(html.contains("<tr><td>education</td><td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>66.7%</td>"))
         #expect(html.contains("当前超期（3 件）"))
         #expect(!html.contains("<script") && !html.contains("http"), "no scripts, nothing fetched from elsewhere")
 

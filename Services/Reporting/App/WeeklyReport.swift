@@ -19,6 +19,7 @@ public struct WeeklyReport: Codable, Sendable {
         public var id: String
         public var title: String?
         public var bureau: String?
+        public var bureauName: String?
         public var deadline: Date
     }
 
@@ -40,11 +41,12 @@ public struct WeeklyReport: Codable, Sendable {
         let rows = stats.byBureau.map { BureauRow(bureau: $0.key, bureauName: names[$0.key], figures: $0.value) }
             .sorted { ($0.figures.collected, $1.bureau) > ($1.figures.collected, $0.bureau) }
         let overdue = try Row.fetchAll(db, sql: """
-            SELECT case_id, title, bureau, deadline FROM case_view
+            SELECT case_id, title, bureau, bureau_name, deadline FROM case_view
             WHERE deadline < ? AND coalesce(intake_status, 'submitted') NOT IN ('resolved', 'closed')
             ORDER BY deadline LIMIT 100
             """, arguments: [now.timeIntervalSince1970]).map {
-            OverdueCase(id: $0["case_id"], title: $0["title"], bureau: $0["bureau"], deadline: Date(timeIntervalSince1970: $0["deadline"]))
+            OverdueCase(id: $0["case_id"], title: $0["title"], bureau: $0["bureau"], bureauName: $0["bureau_name"],
+                        deadline: Date(timeIntervalSince1970: $0["deadline"]))
         }
         return WeeklyReport(week: week, from: from, to: to, generatedAt: now, overall: stats.overall, bureaus: rows, overdueNow: overdue)
     }
@@ -77,19 +79,24 @@ public struct WeeklyReport: Codable, Sendable {
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }
 
+    /// For people: bureaus by name (the CSV keeps the ids beside the names, for other programs), each overdue case
+    /// linked to its page.
     var html: String {
         let day = Date.FormatStyle(date: .numeric, time: .omitted, timeZone: ReportPeriod.calendar.timeZone)
-        let header = Self.headings.map { "<th>\(esc($0))</th>" }.joined()
-        let body = (bureaus.map { Self.cells($0.bureau, $0.bureauName, $0.figures, percent: true) }
+        let header = Self.headings.dropFirst().map { "<th>\(esc($0))</th>" }.joined()
+        let body = (bureaus.map { Self.cells($0.bureau, $0.bureauName ?? $0.bureau, $0.figures, percent: true) }
                     + [Self.cells("all", "合计", overall, percent: true)])
-            .map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+            .map { "<tr>" + $0.dropFirst().map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+        let names = Dictionary(bureaus.map { ($0.bureau, $0.bureauName ?? $0.bureau) }, uniquingKeysWith: { first, _ in first })
         let overdueRows = overdueNow.map {
-            "<tr><td>\(esc($0.id))</td><td>\(esc($0.title ?? ""))</td><td>\(esc($0.bureau ?? ""))</td><td>\(esc($0.deadline.formatted(day)))</td></tr>"
+            "<tr><td><a href=\"/dashboard/cases/\(esc($0.id))\">\(esc($0.id))</a></td><td>\(esc($0.title ?? ""))</td>"
+                + "<td>\(esc($0.bureauName ?? $0.bureau.map { names[$0] ?? $0 } ?? ""))</td><td>\(esc($0.deadline.formatted(day)))</td></tr>"
         }.joined(separator: "\n")
         return """
             <!doctype html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>督办周报 \(esc(week))</title>
-            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:nth-child(-n+2),th{text-align:left}</style>
+            <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+            <title>督办周报 \(esc(week))</title>
+            <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:first-child,th{text-align:left}</style>
             </head><body>
             <h1>督办周报 \(esc(week))</h1>
             <p>统计范围：\(esc(from.formatted(day))) 至 \(esc(to.addingTimeInterval(-1).formatted(day)))收集的问题</p>

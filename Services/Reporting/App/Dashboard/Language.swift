@@ -18,15 +18,15 @@ enum Language: String, Sendable {
     /// A status as people say it.
     func status(_ raw: String) -> String {
         switch raw {
-        case "submitted": self("待分派", "submitted")
-        case "triage": self("待人工分派", "in triage")
-        case "assigned": self("已交办", "assigned")
-        case "signed": self("已签收", "signed for")
-        case "in_progress": self("办理中", "in progress")
-        case "resolved": self("已办结", "resolved")
-        case "closed": self("已确认解决", "closed")
-        case "returned": self("已退回", "returned")
-        case "reopened": self("重新办理", "reopened")
+        case "submitted": self("待分派", "Awaiting routing")
+        case "triage": self("待人工分派", "In triage")
+        case "assigned": self("已交办", "Assigned")
+        case "signed": self("已签收", "Signed for")
+        case "in_progress": self("办理中", "In progress")
+        case "resolved": self("已办结", "Resolved")
+        case "closed": self("已确认解决", "Confirmed solved")
+        case "returned": self("已退回", "Returned")
+        case "reopened": self("重新办理", "Reopened")
         default: raw
         }
     }
