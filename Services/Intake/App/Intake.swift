@@ -69,6 +69,14 @@ public enum Intake: DubanService {
                 t.uniqueKey(["actor", "external_id"])
             }
         }
+        migrator.registerMigration("intake-v5-open311-pushed") { db in
+            // What a bureau's system pushed through `POST servicerequestupdates`, reported back unchanged by GET:
+            // its status (the extension's lowercase value) and its own `updated_datetime` (seconds since 1970).
+            try db.alter(table: "case_update") { t in
+                t.add(column: "open311_status", .text)
+                t.add(column: "reported_at", .double)
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
