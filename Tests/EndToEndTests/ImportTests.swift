@@ -197,6 +197,9 @@ extension EndToEnd {
             let noFile = try await upload(stack, form(boundary, parts: [("attachment", "a.csv", gbk)]),
                                           contentType: "multipart/form-data; boundary=\(boundary)")
             #expect(noFile.status == 400 && Self.errorCode(noFile.json) == "file_required")
+            let noneChosen = try await upload(stack, form(boundary, parts: [("file", "", Data())]),
+                                              contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(noneChosen.status == 400 && Self.errorCode(noneChosen.json) == "file_required", "a form sent without choosing a file")
             let noBoundary = try await upload(stack, form(boundary, parts: [("file", "a.csv", gbk)]), contentType: "multipart/form-data")
             #expect(noBoundary.status == 400 && Self.errorCode(noBoundary.json) == "multipart_boundary_required")
             let cut = try await upload(stack, form(boundary, parts: [("file", "a.csv", gbk)], closed: false).dropLast(40),

@@ -37,7 +37,7 @@ enum ImportUpload {
 
     /// The uploaded file's bytes from the whole body (already within the size limit).
     /// - Throws: ``APIError`` 400 `invalid_multipart` (not parseable, or it ends inside a part), `file_required` (no
-    ///   part named `file`).
+    ///   part named `file`, or an empty one).
     static func file(_ kind: Kind, body: ByteBuffer) throws -> Data {
         switch kind {
         case .csv: return Data(buffer: body)
@@ -86,6 +86,10 @@ enum ImportUpload {
         }
         guard let file = parts.first(where: { $0.name == name }) else {
             throw APIError.badRequest("file_required", "the form has no part named '\(name)' holding the CSV file")
+        }
+        // A browser sends the part empty when the form is submitted without choosing a file.
+        guard file.body.readableBytes > 0 else {
+            throw APIError.badRequest("file_required", "the part '\(name)' is empty: choose a CSV file to upload")
         }
         return file.body
     }
