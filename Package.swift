@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev, linked through the module map (pkg-config adds a forbidden -isystem flag).
@@ -120,7 +121,7 @@ let package = Package(
 package.targets += service("Intake", executable: "intake", dependencies: [
     .product(name: "Crypto", package: "swift-crypto"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Yams", package: "Yams"),
-    .product(name: "SwiftCSV", package: "SwiftCSV"),
+    .product(name: "SwiftCSV", package: "SwiftCSV"), .product(name: "MultipartKit", package: "multipart-kit"),
 ])
 package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
 package.targets += service("Escalation", executable: "escalation", dependencies: [

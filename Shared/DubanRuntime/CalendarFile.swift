@@ -12,9 +12,19 @@ public struct CalendarFile: Codable {
     var timeZone: String
     var years: [Year]
 
+    /// The file as written.
+    static func read(path: String) throws -> CalendarFile {
+        try YAMLDecoder().decode(CalendarFile.self, from: try String(contentsOfFile: path, encoding: .utf8))
+    }
+
+    /// The days off the file lists for `year` (empty when the year is not in the file).
+    func daysOff(year: Int, path: String) throws -> [DateComponents] {
+        try years.filter { $0.year == year }.flatMap { entry in try entry.daysOff.flatMap { try Self.days($0, year: year, path: path) } }
+    }
+
+    /// The working calendar: the file's years as written, other years with the computed statutory holidays.
     public static func load(path: String) throws -> WorkingCalendar {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let file = try YAMLDecoder().decode(CalendarFile.self, from: text)
+        let file = try read(path: path)
         guard let zone = TimeZone(identifier: file.timeZone) else {
             throw CalendarError(path: path, problems: ["unknown time zone \(file.timeZone)"])
         }

@@ -3,8 +3,10 @@ import Logging
 
 /// China's working-day calendar: weekends and statutory holidays off, makeup working days (调休) on.
 ///
-/// Loaded from `deploy/config/calendar.yaml`, which carries the State Council notices year by year. For a year with
-/// no data, only weekends count, and ``uncoveredYears(from:through:)`` says so for logs and health.
+/// Loaded from `deploy/config/calendar.yaml`, which carries the State Council notices year by year; a year there uses
+/// the file's data only. For a year without the notice (2000–2099), the statutory holidays the law fixes are computed
+/// (``StatutoryHolidays``) and count as days off; the notice's bridging days and makeup working days are not yet
+/// known, and ``uncoveredYears(from:through:)`` says so for logs and health.
 public struct WorkingCalendar: Sendable {
     public let timeZone: TimeZone
     /// Local days, numbered from 1970-01-01: checking a day is a hash lookup, not a calendar computation, which is
@@ -15,7 +17,8 @@ public struct WorkingCalendar: Sendable {
 
     public init(timeZone: TimeZone, daysOff: [DateComponents], makeupWorkdays: [DateComponents], coveredYears: Set<Int>) {
         self.timeZone = timeZone
-        self.daysOff = Set(daysOff.compactMap(Self.dayNumber(civil:)))
+        let statutory = StatutoryHolidays.years.filter { !coveredYears.contains($0) }.flatMap(StatutoryHolidays.days(year:))
+        self.daysOff = Set((daysOff + statutory).compactMap(Self.dayNumber(civil:)))
         self.makeupWorkdays = Set(makeupWorkdays.compactMap(Self.dayNumber(civil:)))
         self.coveredYears = coveredYears
     }
@@ -74,7 +77,8 @@ public struct WorkingCalendar: Sendable {
         return (first.day + 1...lastDay).reduce(0) { $0 + (isWorkingDay(number: $1) ? 1 : 0) }
     }
 
-    /// Years in the range with no holiday data: deadlines there count weekends only.
+    /// Years in the range without the State Council's notice: deadlines there count weekends and the computed
+    /// statutory holidays, but no bridging days or makeup working days.
     public func uncoveredYears(from start: Date, through end: Date) -> [Int] {
         let first = calendar.component(.year, from: start), last = calendar.component(.year, from: end)
         return (first...max(first, last)).filter { !coveredYears.contains($0) }

@@ -109,8 +109,9 @@ extension EndToEnd {
             try await expectError(stack, get: "tokens/none", status: 404, code: "token_unknown")
 
             // servicerequestupdates: the bureau's own system pushes status changes
-            let update = ["api_key": bureau, "service_request_id": id, "update_id": "ext-1", "status": "in_progress",
-                          "updated_datetime": "2026-11-28T10:00:00+08:00", "description": "已派员现场排查线路"]
+            // Status in the bureau's own case (the extension's values are lowercase), with its own time.
+            let update = ["api_key": bureau, "service_request_id": id, "update_id": "ext-1", "status": "IN_PROGRESS",
+                          "updated_datetime": "2026-11-20T10:00:00+08:00", "description": "已派员现场排查线路"]
             let first = try await postForm(stack, "servicerequestupdates.json", update)
             #expect(first.status == 200)
             let firstID = try #require((try JSONSerialization.jsonObject(with: first.body) as? [[String: Any]])?.first?["update_id"] as? String)
@@ -124,14 +125,23 @@ extension EndToEnd {
             try await expectError(stack, post: "servicerequestupdates",
                                   update.merging(["service_request_id": "DB-19990101-000001", "update_id": "z"]) { $1 },
                                   status: 404, code: "request_not_found")
+            try await expectError(stack, post: "servicerequestupdates", update.merging(["updated_datetime": "last week", "update_id": "w"]) { $1 },
+                                  status: 400, code: "invalid_updated_datetime")
             let fixed = try await postForm(stack, "servicerequestupdates.xml",
-                                           update.merging(["update_id": "ext-2", "status": "fixed", "description": "线路已更换，恢复供电"]) { $1 })
-            #expect(try XMLTree.parse(fixed.body).children.first?.child("update_id")?.text.isEmpty == false)
+                                           update.merging(["update_id": "ext-2", "status": "Fixed", "updated_datetime": "2026-11-21T03:30:00Z",
+                                                           "description": "线路已更换，恢复供电"]) { $1 })
+            let fixedTree = try XMLTree.parse(fixed.body)
+            #expect(fixedTree.name == "service_request_updates")
+            #expect(fixedTree.children.first?.child("update_id")?.text.isEmpty == false)
             let closed = try #require(try await bothList(stack, "requests/\(id)").first)
             #expect(closed["status"] as? String == "closed")
             #expect(closed["status_notes"] as? String == "线路已更换，恢复供电")
             let updates = try await bothList(stack, "servicerequestupdates")
-            #expect(updates.map { $0["status"] as? String } == ["action_scheduled", "fixed"])
+            #expect(updates.map { $0["status"] as? String } == ["in_progress", "fixed"], "the status each bureau pushed, lowercase")
+            #expect(updates.map { $0["updated_datetime"] as? String } == ["2026-11-20T10:00:00+08:00", "2026-11-21T11:30:00+08:00"],
+                    "the time each bureau pushed, in China time")
+            let updatesXML = try XMLTree.parse(try await stack.request("intake", "GET", Self.base + "/servicerequestupdates.xml").body)
+            #expect(updatesXML.name == "service_request_updates", "one root name for GET and POST, the extension's")
             #expect(updates.allSatisfy { $0["service_request_id"] as? String == id })
             #expect(updates.last?["description"] as? String == "线路已更换，恢复供电")
             // The case itself moved: reporting shows it resolved.
@@ -140,6 +150,23 @@ extension EndToEnd {
             // No format, no resource.
             #expect(try await stack.request("intake", "GET", Self.base + "/services").status == 404)
             try await expectError(stack, get: "nothing", status: 404, code: "not_found")
+        }
+
+        /// The discovery document tells a client how to get a key; that command must run as printed.
+        @Test func theDiscoveryKeyCommandRunsAsPrinted() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let discovery = try await both(stack, "discovery")
+            let text = try #require(discovery["key_service"] as? String)
+            let start = try #require(text.range(of: "intake keys create"), "the text names the command: \(text)")
+            let printed = text[start.lowerBound...].split(separator: " ").map(String.init)
+            #expect(printed.first == "intake")
+            // The operator's placeholder, filled in as they would; the stack's own data and key folders appended.
+            let arguments = Array(printed.dropFirst()).map { $0 == "NAME" ? "city-311" : $0 }
+            let (status, output) = try stack.intakeCommand(arguments)
+            #expect(status == 0, "\(printed.joined(separator: " ")): \(output)")
+            #expect(output.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("dbk_"), "a key is printed: \(output)")
         }
 
         // MARK: Helpers
@@ -169,7 +196,9 @@ extension EndToEnd {
             #expect(json.status == 200 && xml.status == 200, "\(resource): \(json.status) \(xml.status)")
             #expect(json.contentType?.hasPrefix("application/json") == true && xml.contentType?.hasPrefix("text/xml") == true)
             #expect(String(decoding: xml.body.prefix(38), as: UTF8.self) == #"<?xml version="1.0" encoding="UTF-8"?>"#)
-            return (try JSONSerialization.jsonObject(with: json.body, options: [.fragmentsAllowed]), try XMLTree.parse(xml.body))
+            let object = try JSONSerialization.jsonObject(with: json.body, options: [.fragmentsAllowed])
+            #expect(!Self.containsNull(object), "\(resource): GeoReport v2's schema has no null: \(String(decoding: json.body, as: UTF8.self))")
+            return (object, try XMLTree.parse(xml.body))
         }
 
         func postForm(_ stack: Stack, _ resource: String, _ form: [String: String]) async throws -> (status: Int, body: Data) {
@@ -179,7 +208,20 @@ extension EndToEnd {
                 .joined(separator: "&")
             let response = try await stack.request("intake", "POST", "\(Self.base)/\(resource)", body: Data(body.utf8),
                                                    contentType: "application/x-www-form-urlencoded")
+            if resource.hasSuffix(".json"), let object = try? JSONSerialization.jsonObject(with: response.body) {
+                #expect(!Self.containsNull(object), "\(resource): GeoReport v2's schema has no null")
+            }
             return (response.status, response.body)
+        }
+
+        /// Whether a JSON value holds a null anywhere.
+        static func containsNull(_ value: Any) -> Bool {
+            switch value {
+            case is NSNull: true
+            case let object as [String: Any]: object.values.contains(where: containsNull)
+            case let list as [Any]: list.contains(where: containsNull)
+            default: false
+            }
         }
 
         /// Both formats answer `status` with the spec's error list, whose description starts with Duban's code.

@@ -228,6 +228,25 @@ final class Stack: @unchecked Sendable {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// The same, with what the command wrote to stderr kept apart (in a file, so neither stream can block the other).
+    func commandSeparatingErrors(_ service: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binDirectory + "/" + service)
+        process.arguments = arguments + ["--data-dir", directory + "/data/" + service, "--keys-dir", directory + "/keys"]
+        let errorsPath = directory + "/\(service)-command-\(UUID().uuidString).stderr"
+        _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try errors.close()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self),
+                (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? "")
+    }
+
     private func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -3,20 +3,19 @@ import DubanRuntime
 import Foundation
 import SwiftCSV
 
-/// A problem list exported from a spreadsheet (CSV, UTF-8, header row) imported row by row: each row is validated like
-/// `POST /v1/cases` and stored in its own transaction, so a bad row never blocks or spoils the good ones. A row's
-/// `ref` (or, without one, its content) is its idempotency key, so importing the same file again adds nothing.
+/// A problem list exported from a spreadsheet (CSV with a header row, UTF-8 or GB18030/GBK, detected) imported row by
+/// row: each row is validated like `POST /v1/cases` and stored in its own transaction, so a bad row never blocks or
+/// spoils the good ones. A row's `ref` (or, without one, its content) is its idempotency key, so importing the same
+/// file again adds nothing. Rows with nothing in them (a spreadsheet's trailing `,,,` lines) are skipped and counted.
 ///
 /// Columns: `title`, `description` (required); `ref`, `channel` (default `meeting`), `enterprise`, `name`, `phone`,
-/// `category`, `latitude`, `longitude`, `address`.
+/// `category`, `latitude`, `longitude`, `address` — or their Chinese names (``CSVColumns``).
 struct CSVImport {
-    static let columns: Set<String> = ["ref", "title", "description", "channel", "enterprise", "name", "phone", "category",
-                                       "latitude", "longitude", "address"]
     static let maxRows = 10_000
 
     struct RowResult: Codable, Sendable, Equatable {
         enum Outcome: String, Codable, Sendable { case created, duplicate, error }
-        /// The record's number in the file, the header not counted.
+        /// The record's number in the file, the header not counted (skipped empty rows keep their numbers).
         var row: Int
         var ref: String?
         var outcome: Outcome
@@ -26,14 +25,21 @@ struct CSVImport {
     }
 
     struct Report: Codable, Sendable {
+        /// Rows imported or refused; `skipped` empty rows are not among them.
         var rows: Int
         var created: Int
         var duplicates: Int
         var failed: Int
+        /// Rows with nothing in them, left out.
+        var skipped: Int
+        /// The encoding the file was read in: `utf-8` or `gb18030` (which covers GBK).
+        var encoding: String
         var results: [RowResult]
 
-        init(results: [RowResult]) {
+        init(results: [RowResult], skipped: Int, encoding: SpreadsheetText.Encoding) {
             self.results = results
+            self.skipped = skipped
+            self.encoding = encoding.rawValue
             rows = results.count
             created = results.filter { $0.outcome == .created }.count
             duplicates = results.filter { $0.outcome == .duplicate }.count
@@ -44,37 +50,54 @@ struct CSVImport {
     let store: CaseStore
     /// Who imports (the key's name, or the CLI's `--source`): keys idempotency per source.
     let source: String
+    /// Category names a cell may use, from `routing.yaml`.
+    var categories = CategoryNames()
 
     /// Checks the file as a whole (encoding, CSV syntax, header), then imports every row.
+    /// - Throws: ``APIError`` 400 with `spreadsheet_not_csv`, `invalid_utf8` (neither UTF-8 nor GB18030), `invalid_csv`,
+    ///   `unknown_column`, `duplicate_column`, `column_required`, `too_many_rows`; nothing is stored then.
     func run(_ data: Data) async throws -> Report {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw APIError.badRequest("invalid_utf8", "the file is not UTF-8 (save the spreadsheet as CSV UTF-8)")
+        if SpreadsheetText.isWorkbook(data) {
+            throw APIError.badRequest("spreadsheet_not_csv", "this is an Excel workbook, not CSV: save it as CSV (另存为 CSV) first")
         }
+        guard let decoded = SpreadsheetText.decode(data) else {
+            throw APIError.badRequest("invalid_utf8", "the file is neither UTF-8 nor GB18030/GBK (save the spreadsheet as CSV)")
+        }
+        let (text, encoding) = decoded
         let csv: EnumeratedCSV
         var rows: [[String]] = []
         do {
-            // The header alone (the library drops a spreadsheet's byte-order mark), then the rows once, as written: its
-            // parsed view would pad short rows to the longest, hiding a row's extra fields.
+            // The header alone, then the rows once, as written: the library's parsed view would pad short rows to the
+            // longest, hiding a row's extra fields.
             csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false, rowLimit: 0)
             try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
         } catch {
             throw APIError.badRequest("invalid_csv", "the file is not valid CSV: \(error)")
         }
-        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if let unknown = header.first(where: { !Self.columns.contains($0) }) {
-            throw APIError.badRequest("unknown_column", "unknown column '\(unknown)'; columns are \(Self.columns.sorted().joined(separator: ", "))")
+        var header: [String] = []
+        for cell in csv.header {
+            guard let column = CSVColumns.column(cell) else {
+                throw APIError.badRequest("unknown_column", "unknown column '\(cell)'; columns are \(CSVColumns.english.sorted().joined(separator: ", ")) "
+                                          + "or their Chinese names (标题, 问题描述, …; see docs/INTAKE.md)")
+            }
+            guard !header.contains(column) else {
+                throw APIError.badRequest("duplicate_column", "two columns mean \(column) (the second is '\(cell)')")
+            }
+            header.append(column)
         }
         if let missing = ["title", "description"].first(where: { !header.contains($0) }) {
             throw APIError.badRequest("column_required", "the header needs a '\(missing)' column")
         }
-        guard rows.count <= Self.maxRows else {
+        let blank = { (fields: [String]) in fields.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } }
+        let skipped = rows.filter(blank).count
+        guard rows.count - skipped <= Self.maxRows else {
             throw APIError.badRequest("too_many_rows", "at most \(Self.maxRows) rows per import; split the file")
         }
         var results: [RowResult] = []
-        for (index, fields) in rows.enumerated() {
+        for (index, fields) in rows.enumerated() where !blank(fields) {
             results.append(await importRow(number: index + 1, header: header, fields: fields))
         }
-        return Report(results: results)
+        return Report(results: results, skipped: skipped, encoding: encoding)
     }
 
     private func importRow(number: Int, header: [String], fields: [String]) async -> RowResult {
@@ -89,8 +112,9 @@ struct CSVImport {
         }
         do {
             var object: [String: Any] = [:]
-            for key in ["title", "description", "enterprise", "category"] { object[key] = values[key] }
-            object["channel"] = values["channel"] ?? Channel.meeting.rawValue
+            for key in ["title", "description", "enterprise"] { object[key] = values[key] }
+            object["category"] = values["category"].map(categories.id(for:))
+            object["channel"] = values["channel"].map(CSVColumns.channel) ?? Channel.meeting.rawValue
             if values["name"] != nil || values["phone"] != nil {
                 object["submitter"] = ["name": values["name"], "phone": values["phone"]].compactMapValues { $0 }
             }

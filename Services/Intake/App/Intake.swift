@@ -69,6 +69,14 @@ public enum Intake: DubanService {
                 t.uniqueKey(["actor", "external_id"])
             }
         }
+        migrator.registerMigration("intake-v5-open311-pushed") { db in
+            // What a bureau's system pushed through `POST servicerequestupdates`, reported back unchanged by GET:
+            // its status (the extension's lowercase value) and its own `updated_datetime` (seconds since 1970).
+            try db.alter(table: "case_update") { t in
+                t.add(column: "open311_status", .text)
+                t.add(column: "reported_at", .double)
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -88,6 +96,7 @@ public enum Intake: DubanService {
         let database = context.database.writer
         let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
         let catalog = try Open311Catalog.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
+        let categories = try CategoryNames.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
         let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
                                     store: store, keys: keys, context: context.zmq, logger: context.logger)
@@ -124,14 +133,14 @@ public enum Intake: DubanService {
             }
             router.post("/v1/imports") { request, _ -> JSONResponse<CSVImport.Report> in
                 let key = try await keys.authenticate(request, scope: "submit")
-                guard request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true else {
-                    throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send the file as text/csv")
-                }
-                let data: Data
-                do { data = Data(buffer: try await request.body.collect(upTo: maxImport)) } catch {
+                // The type first, so a wrong one is refused before its body is read.
+                let kind = try ImportUpload.kind(of: request.headers[.contentType])
+                let body: ByteBuffer
+                do { body = try await request.body.collect(upTo: maxImport) } catch {
                     throw APIError(.contentTooLarge, code: "body_too_large", "the file is larger than \(maxImport) bytes")
                 }
-                return JSONResponse(try await CSVImport(store: store, source: key.name).run(data))
+                let data = try ImportUpload.file(kind, body: body)
+                return JSONResponse(try await CSVImport(store: store, source: key.name, categories: categories).run(data))
             }
             open311.register(on: router)
         }, onEvent: { db, event in

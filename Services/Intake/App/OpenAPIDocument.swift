@@ -66,10 +66,13 @@ enum OpenAPIDocument {
         },
         "/v1/imports": {
           "post": {
-            "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8, header row), row by row",
-            "description": "Columns: title, description (required); ref, channel, enterprise, name, phone, category, latitude, longitude, address. Each row is validated like POST /v1/cases and stored on its own; a row's ref (or its content) keys idempotency, so a re-import adds nothing.",
+            "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8 or GB18030/GBK, header row), row by row",
+            "description": "Columns: title, description (required); ref, channel, enterprise, name, phone, category, latitude, longitude, address, or their Chinese names (docs/INTAKE.md). Each row is validated like POST /v1/cases and stored on its own; a row's ref (or its content) keys idempotency, so a re-import adds nothing; empty rows are skipped. The file is the body (text/csv, application/csv, application/vnd.ms-excel, text/plain) or the part 'file' of multipart/form-data.",
             "security": [{"apiKey": []}],
-            "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
+            "requestBody": {"required": true, "content": {
+              "text/csv": {"schema": {"type": "string"}}, "application/csv": {"schema": {"type": "string"}},
+              "application/vnd.ms-excel": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}},
+              "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
             "responses": {
               "200": {"description": "A result per row", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}},
               "400": {"$ref": "#/components/responses/Error"},
@@ -160,8 +163,9 @@ enum OpenAPIDocument {
             "properties": {"id": {"type": "string"}, "updateId": {"type": "integer"}, "action": {"type": "string"}, "status": {"type": "string"}}
           },
           "ImportReport": {
-            "type": "object", "required": ["rows", "created", "duplicates", "failed", "results"],
+            "type": "object", "required": ["rows", "created", "duplicates", "failed", "skipped", "encoding", "results"],
             "properties": {"rows": {"type": "integer"}, "created": {"type": "integer"}, "duplicates": {"type": "integer"}, "failed": {"type": "integer"},
+                           "skipped": {"type": "integer"}, "encoding": {"type": "string", "enum": ["utf-8", "gb18030"]},
                            "results": {"type": "array", "items": {"type": "object", "required": ["row", "outcome"],
                              "properties": {"row": {"type": "integer"}, "ref": {"type": "string"}, "outcome": {"type": "string", "enum": ["created", "duplicate", "error"]},
                                             "id": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}

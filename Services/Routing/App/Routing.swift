@@ -43,7 +43,11 @@ public enum Routing: DubanService {
         let now = context.clock.now()
         let uncovered = holder.router.calendar.uncoveredYears(from: now, through: now.addingTimeInterval(366 * 86_400))
         if !uncovered.isEmpty {
-            context.logger.warning("CALENDAR: no holiday data for \(uncovered); deadlines there count weekends only. Add the year to calendar.yaml.")
+            context.logger.warning("""
+                CALENDAR: no State Council holiday notice for \(uncovered) in calendar.yaml; deadlines there count weekends and \
+                the statutory holidays (computed), but the makeup working days (调休) and bridging days are not yet known. \
+                Add the year to calendar.yaml when the notice is published.
+                """)
         }
         let assignments = Assignments(events: context.events, clock: context.clock, holder: holder, logger: context.logger)
         let database = context.database.writer
@@ -68,7 +72,8 @@ public enum Routing: DubanService {
                 let now = clock.now()
                 let uncovered = holder.router.calendar.uncoveredYears(from: now, through: now.addingTimeInterval(60 * 86_400))
                 if !uncovered.isEmpty {
-                    details["calendarWarning"] = "no holiday data for \(uncovered.map(String.init).joined(separator: ", ")): counting weekends only"
+                    details["calendarWarning"] = "no State Council holiday notice for \(uncovered.map(String.init).joined(separator: ", ")): "
+                        + "counting weekends and the statutory holidays; makeup working days (调休) not yet known"
                 }
                 if let error = holder.lastReloadError { details["configurationRefused"] = error }
                 return details

@@ -91,13 +91,19 @@ extension CaseStore {
     func open311Updates(from start: Date, to end: Date) async throws -> [Open311Item] {
         try await database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT update_id, case_id, status, note, at FROM case_update WHERE at >= ? AND at <= ? ORDER BY update_id LIMIT ?
+                SELECT update_id, case_id, status, note, at, open311_status, reported_at FROM case_update
+                WHERE at >= ? AND at <= ? ORDER BY update_id LIMIT ?
                 """, arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970, Self.open311Limit]).map { row in
-                Open311Item(value: .object([
+                // What a bureau's system pushed is reported back as it pushed it: its status and its time. The period
+                // filters on when intake received the update, so a poller never misses one pushed with an older time.
+                let pushedStatus: String? = row["open311_status"]
+                let pushedAt: Double? = row["reported_at"]
+                let reportedAt: Double = pushedAt ?? row["at"]
+                return Open311Item(value: .object([
                     ("update_id", .text(String(row["update_id"] as Int64))),
                     ("service_request_id", .text(row["case_id"])),
-                    ("status", .text(Self.open311Status(CaseStatus(rawValue: row["status"]) ?? .submitted))),
-                    ("updated_datetime", .text(Open311Time.format(Date(timeIntervalSince1970: row["at"])))),
+                    ("status", .text(pushedStatus ?? Self.open311Status(CaseStatus(rawValue: row["status"]) ?? .submitted))),
+                    ("updated_datetime", .text(Open311Time.format(Date(timeIntervalSince1970: reportedAt)))),
                     ("description", .text(row["note"])),
                     ("media_url", .text(nil)),
                 ]))
@@ -105,7 +111,8 @@ extension CaseStore {
         }
     }
 
-    /// FixMyStreet's extended states, from Duban's.
+    /// FixMyStreet's extended states, from Duban's (for updates made through Duban's own API; a pushed update keeps
+    /// the status its bureau pushed).
     static func open311Status(_ status: CaseStatus) -> String {
         switch status {
         case .submitted, .assigned, .triage: "open"
@@ -119,8 +126,10 @@ extension CaseStore {
     }
 
     /// A status pushed by a bureau's system, applied as the Duban update it means; a resent `update_id` returns the
-    /// update it already made.
-    func open311Update(_ id: CaseID, status: String, note: String?, externalID: String?, key: APIKeys.Key) async throws -> Int64 {
+    /// update it already made. `status` is the extension's lowercase value; `reportedAt` the bureau's own
+    /// `updated_datetime` (nil: the time intake received it). Both are kept to be reported back unchanged.
+    func open311Update(_ id: CaseID, status: String, note: String?, externalID: String?, reportedAt: Date?,
+                       key: APIKeys.Key) async throws -> Int64 {
         let now = clock.now()
         return try await writer.write { db in
             if let externalID, let existing = try Int64.fetchOne(db, sql: "SELECT update_id FROM case_update WHERE actor = ? AND external_id = ?",
@@ -147,7 +156,10 @@ extension CaseStore {
             var request = CaseUpdateRequest(action: action.rawValue)
             request.note = note ?? "Open311: \(status)"
             do {
-                return try applyUpdate(id, action: action, request: request, key: key, externalID: externalID, at: now, in: db).updateID
+                let updateID = try applyUpdate(id, action: action, request: request, key: key, externalID: externalID, at: now, in: db).updateID
+                try db.execute(sql: "UPDATE case_update SET open311_status = ?, reported_at = ? WHERE update_id = ?",
+                               arguments: [status, reportedAt?.timeIntervalSince1970, updateID])
+                return updateID
             } catch let error as APIError where error.status == .conflict {
                 throw Open311Error(.badRequest, error.code, error.message)
             }

@@ -11,6 +11,8 @@ import Hummingbird
 /// stable error code), 400, 403 or 404.
 struct Open311API: Sendable {
     static let basePath = "/open311/v2"
+    /// What an operator runs on the intake host to make a client's key; the discovery document prints it.
+    static let keyCommand = "intake keys create --name NAME --scope submit"
 
     let catalog: Open311Catalog
     let store: CaseStore
@@ -135,7 +137,9 @@ struct Open311API: Sendable {
         return Open311Document(root: "discovery", value: .object([
             ("changeset", .text("2026-11-28T00:00:00Z")),
             ("contact", .text("Duban intake — the bureau responsible answers through its own key")),
-            ("key_service", .text("Ask the operator of this Duban for a key: intake keys create NAME --scope submit")),
+            // The command must run exactly as printed (an end-to-end test runs it): `--name` is required.
+            ("key_service", .text("向本系统运维人员申请 API 密钥 (ask the operator of this Duban for a key): "
+                                  + Self.keyCommand)),
             ("endpoints", .list(item: "endpoint", [endpoint])),
         ]))
     }
@@ -235,7 +239,8 @@ struct Open311API: Sendable {
 
     private func updates(_ query: [String: String]) async throws -> Open311Document {
         let (start, end) = try period(query)
-        return Open311Document(root: "service_requests_updates", value: .list(item: "request_update",
+        // One root for the extension's lists, GET and POST alike: `service_request_updates`, as its users read it.
+        return Open311Document(root: "service_request_updates", value: .list(item: "request_update",
             try await store.open311Updates(from: start, to: end).map(\.value)))
     }
 
@@ -244,13 +249,24 @@ struct Open311API: Sendable {
         guard let caseID = form["service_request_id"] else {
             throw Open311Error(.badRequest, "service_request_id_required", "service_request_id is required")
         }
-        guard let status = form["status"]?.lowercased() else { throw Open311Error(.badRequest, "status_required", "status is required") }
+        // Bureaus' systems send the extension's values in any case (`IN_PROGRESS`); its vocabulary is lowercase.
+        guard let status = form["status"]?.trimmingCharacters(in: .whitespaces).lowercased(), !status.isEmpty else {
+            throw Open311Error(.badRequest, "status_required", "status is required")
+        }
+        var reportedAt: Date?
+        if let text = form["updated_datetime"] {
+            guard let date = Open311Time.parse(text.trimmingCharacters(in: .whitespaces)) else {
+                throw Open311Error(.badRequest, "invalid_updated_datetime",
+                                   "updated_datetime is ISO 8601 with a time zone, e.g. 2026-11-28T10:00:00+08:00")
+            }
+            reportedAt = date
+        }
         let description = form["description"]?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let description, description.count > 4_000 {
             throw Open311Error(.badRequest, "description_too_long", "description has at most 4,000 characters")
         }
         let updateID = try await store.open311Update(CaseID(rawValue: caseID), status: status, note: description,
-                                                     externalID: form["update_id"], key: key)
+                                                     externalID: form["update_id"], reportedAt: reportedAt, key: key)
         return Open311Document(root: "service_request_updates", value: .list(item: "request_update", [
             .object([("update_id", .text(String(updateID)))]),
         ]))

@@ -2,6 +2,10 @@ import Foundation
 
 /// One Open311 answer, rendered as JSON or as XML with the same content (GeoReport v2 names the XML elements; JSON
 /// drops the wrappers). Keys keep their order, so both forms read in the spec's order.
+///
+/// A field without a value (`.text(nil)`, `.number(nil)`) is left out of both forms: the official GeoReport v2
+/// swagger schema types those fields as strings and numbers, so JSON `null` is refused by it, and an empty string
+/// would be a wrong type for `lat`/`long`. Leaving it out is valid for every field and the same in JSON and XML.
 indirect enum Open311Value: Sendable, Equatable {
     case text(String?)
     case number(Double?)
@@ -18,6 +22,17 @@ indirect enum Open311Value: Sendable, Equatable {
         case (.list(let i, let a), .list(let j, let b)): i == j && a == b
         case (.object(let a), .object(let b)): a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1)
         default: false
+        }
+    }
+}
+
+extension Open311Value {
+    /// False for a field with no value, which both renderings leave out.
+    var hasValue: Bool {
+        switch self {
+        case .text(let text): text != nil
+        case .number(let number): number != nil
+        default: true
         }
     }
 }
@@ -48,8 +63,9 @@ struct Open311Document: Sendable {
 
     private static func json(_ value: Open311Value, into out: inout String) {
         switch value {
-        case .text(let text): if let text { quote(text, into: &out) } else { out += "null" }
-        case .number(let number): out += number.map(numberText) ?? "null"
+        // Absent values never get here inside an object; a bare one (never produced) renders as an empty string.
+        case .text(let text): quote(text ?? "", into: &out)
+        case .number(let number): if let number { out += numberText(number) } else { quote("", into: &out) }
         case .bool(let flag): out += flag ? "true" : "false"
         case .list(_, let items):
             out += "["
@@ -60,7 +76,7 @@ struct Open311Document: Sendable {
             out += "]"
         case .object(let fields):
             out += "{"
-            for (index, (key, field)) in fields.enumerated() {
+            for (index, (key, field)) in fields.filter({ $0.1.hasValue }).enumerated() {
                 if index > 0 { out += "," }
                 quote(key, into: &out)
                 out += ":"
@@ -83,7 +99,7 @@ struct Open311Document: Sendable {
             out += "</\(element)>"
         case .object(let fields):
             out += "<\(element)>"
-            for (key, field) in fields { xml(field, element: key, into: &out) }
+            for (key, field) in fields where field.hasValue { xml(field, element: key, into: &out) }
             out += "</\(element)>"
         }
     }
