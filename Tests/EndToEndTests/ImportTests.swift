@@ -95,12 +95,12 @@ extension EndToEnd {
         /// and the empty rows a spreadsheet leaves at the end.
         static func officeSheet(prefix: String) -> String {
             """
-            序号,标题,问题描述,来源,企业名称,联系人,联系电话,类别,地址
-            \(prefix)-01,厂区频繁停电,近一个月停电三次，请供电部门排查线路,政企交流会,某视界有限公司,张三,13800000000,,经开区东六路
-            \(prefix)-02,招工难,普工缺口大，园区自来水也时常停供,12345,,,,供水,
-            \(prefix)-03,道路坑洼,泥巴路影响通勤,网上,,,,,
-            \(prefix)-04,园区夜间治安,货物被盗，请加强巡逻,联络员,,,,,
-            ,,,,,,,,
+            序号,编号,标题,问题描述,来源,企业名称,联系人,联系电话,类别,地址
+            1,\(prefix)-01,厂区频繁停电,近一个月停电三次，请供电部门排查线路,政企交流会,某视界有限公司,张三,13800000000,,经开区东六路
+            2,\(prefix)-02,招工难,普工缺口大，园区自来水也时常停供,12345,,,,供水,
+            3,\(prefix)-03,道路坑洼,泥巴路影响通勤,网上,,,,,
+            4,\(prefix)-04,园区夜间治安,货物被盗，请加强巡逻,联络员,,,,,
+            ,,,,,,,,,
 
                \u{3000}
 
@@ -144,7 +144,7 @@ extension EndToEnd {
             #expect(report["rows"] as? Int == 4 && report["created"] as? Int == 4 && report["failed"] as? Int == 0)
             #expect(report["skipped"] as? Int == 3, "the ,,, line, the blank one and the empty one are skipped, not failed")
             let results = try #require(report["results"] as? [[String: Any]])
-            #expect(results.map { $0["ref"] as? String } == ["G-01", "G-02", "G-03", "G-04"], "序号 is the ref")
+            #expect(results.map { $0["ref"] as? String } == ["G-01", "G-02", "G-03", "G-04"], "编号 is the ref; 序号, a row number, is not")
             let ids = results.compactMap { $0["id"] as? String }
             try #require(ids.count == 4)
             // Chinese values: channels by their Chinese names, a category by its name in routing.yaml.

@@ -75,6 +75,7 @@ extension EndToEnd {
             let discovery = try await stack.request("intake", "GET", "/open311/v2/discovery.json")
             let endpoints = (try JSONSerialization.jsonObject(with: discovery.body) as? [String: Any])?["endpoints"] as? [[String: Any]]
             let base = try #require(endpoints?.first?["url"] as? String)
+            targets[base] = "Open311 discovery"
             targets[base + "/services.json"] = "Open311 discovery"
 
             for (link, source) in targets.sorted(by: { $0.key < $1.key }) {

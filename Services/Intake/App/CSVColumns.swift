@@ -5,10 +5,9 @@ import Yams
 /// The names a spreadsheet's header row may give each import column, and the words its cells may use for a channel
 /// or a category: Duban's English names, and the Chinese ones a zone office types (docs/INTAKE.md lists them).
 enum CSVColumns {
-    /// Each column with the Chinese header names that mean it. `序号` is a spreadsheet's row number: as a `ref` it
-    /// keys re-imports, so two different lists from one source must not both be numbered from 1 (give `--source`).
+    /// Each column with the Chinese header names that mean it.
     static let chineseNames: [String: [String]] = [
-        "ref": ["编号", "序号", "问题编号"],
+        "ref": ["编号", "问题编号"],
         "title": ["标题", "问题标题", "问题", "事项", "诉求标题"],
         "description": ["问题描述", "描述", "具体情况", "内容", "问题内容", "详细描述", "诉求内容"],
         "channel": ["来源", "渠道", "问题来源", "反映渠道"],
@@ -23,8 +22,14 @@ enum CSVColumns {
 
     static let english: Set<String> = Set(chineseNames.keys)
 
+    /// A sheet's row-number column (序号): read and ignored. Every list numbers its rows from 1, so as a `ref` it would
+    /// make the second meeting's list collide with the first one's.
+    static let rowNumber = "row_number"
+    static let rowNumberNames = ["序号", "行号", "no", "no."]
+
     private static let byName: [String: String] = {
         var names: [String: String] = [:]
+        for alias in rowNumberNames { names[alias] = rowNumber }
         for (column, aliases) in chineseNames {
             names[column] = column
             for alias in aliases { names[alias] = column }

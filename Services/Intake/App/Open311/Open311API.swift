@@ -20,6 +20,10 @@ struct Open311API: Sendable {
     let maxBody: Int
 
     func register(on router: Router<BasicRequestContext>) {
+        // The endpoint's own address, which discovery gives as its `url`: it opens, as the discovery document in JSON.
+        router.get(RouterPath(Self.basePath)) { request, _ in
+            render(discovery(request), status: .ok, format: .json)
+        }
         router.get("\(Self.basePath)/{resource}") { request, context in
             try await respond(context, resource: "resource") { format, name in
                 switch name {
