@@ -73,6 +73,7 @@ public enum Escalation: DubanService {
         migrator.registerMigration("escalation-v5-notice-links") { db in
             try db.alter(table: "notice") { t in t.add(column: "link", .text) }
         }
+        WebhookDelivery.registerRobotMigrations(in: &migrator)
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -96,7 +97,7 @@ public enum Escalation: DubanService {
                               logger: context.logger)
         let webhooks = WebhookDelivery(targets: policy.webhooks ?? [], retrySeconds: policy.webhookRetrySeconds,
                                        concurrency: policy.webhookConcurrency ?? 16,
-                                       database: database, clock: clock, logger: context.logger)
+                                       database: database, logger: context.logger)  // real time, never the business clock
         let manualTime = context.manualTime
         let events = context.events
         return ServiceParts(
@@ -136,7 +137,10 @@ public enum Escalation: DubanService {
                     ["openCases": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0),
                      "notices": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0),
                      "webhookPending": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending'") ?? 0),
-                     "webhookDead": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'dead'") ?? 0)]
+                     "webhookDead": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'dead'") ?? 0),
+                     "webhookRateLimited": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending' AND last_error LIKE 'rate limited:%'") ?? 0),
+                     // Text, so /health only: why the latest delivery was given up (a robot's errcode and errmsg).
+                     "webhookLastError": try String.fetchOne(db, sql: "SELECT target || ': ' || last_error FROM webhook_delivery WHERE status = 'dead' ORDER BY rowid DESC LIMIT 1") ?? ""]
                 }
             }
         )
