@@ -190,3 +190,33 @@ import Testing
         #expect(try Self.rows(database).map { "\($0.target) \($0.notice)" } == ["group esc:C3", "ops esc:C2", "ops esc:C3"])
     }
 }
+
+/// A database that delivered webhooks before targets had their own starting points.
+@Suite struct WebhookUpgradeTests {
+    @Test func targetsServedBeforeKeepTheirPlaceAndNewOnesStartWhenSeen() async throws {
+        var migrator = DatabaseMigrator()
+        EventStoreSchema.register(in: &migrator)
+        Escalation.registerMigrations(in: &migrator)
+        let queue = try DatabaseQueue(path: NSTemporaryDirectory() + "upgrade-\(UUID().uuidString).sqlite")
+        try migrator.migrate(queue, upTo: "escalation-v5-notice-links")
+        try await queue.write { db in
+            for n in 1...3 {
+                try db.execute(sql: """
+                    INSERT INTO notice (id, kind, topic, recipient, title, text, created_at) VALUES (?, 'escalation', 't', 'r', 't', 'x', 0)
+                    """, arguments: ["n\(n)"])
+            }
+            // The old single cursor had queued up to notice 2 for "ops".
+            try db.execute(sql: "INSERT INTO webhook_delivery (notice_seq, target, status, attempts, next_attempt_at) VALUES (2, 'ops', 'delivered', 1, 0)")
+            try db.execute(sql: "INSERT INTO webhook_cursor (id, enqueued_seq) VALUES (1, 2)")
+        }
+        try migrator.migrate(queue)
+        try await queue.write { db in
+            #expect(try Int64.fetchOne(db, sql: "SELECT enqueued_seq FROM webhook_target WHERE id = 'ops'") == 2, "ops still gets notice 3")
+            #expect(try db.tableExists("webhook_cursor") == false)
+            try WebhookTargetStart.record("ops", at: 1, in: db)
+            try WebhookTargetStart.record("new", at: 1, in: db)
+            #expect(try WebhookTargetStart.enqueued("ops", in: db) == 2, "recording again moves nothing")
+            #expect(try WebhookTargetStart.enqueued("new", in: db) == 3, "a new target starts after the newest notice")
+        }
+    }
+}

@@ -70,5 +70,10 @@ import Testing
         let health = try await parts.health()
         #expect(health["webhookDead"] == "1")
         #expect(health["webhookLastError"] == "leaders: dingtalk errcode 310000: sign not match")
+        let report = try await HealthReport.measure(service: "escalation", database: opened.context.database, relays: [], refusedPeers: 0,
+                                                    details: health, now: Date())
+        let metrics = MetricsEndpoint().render(report)
+        #expect(metrics.contains(#"duban_escalation_webhook_dead{service="escalation"} 1"#))
+        #expect(metrics.contains(#"duban_escalation_webhook_rate_limited{service="escalation"} 0"#))
     }
 }
