@@ -114,7 +114,7 @@ enum RobotMessage {
             object = ["msgtype": "markdown", "markdown": ["content": content]]
         case .dingtalk:
             // The card's title shows in the conversation list; no one is mentioned, whatever the text says.
-            object = ["msgtype": "markdown", "markdown": ["title": RobotText.neutralise(notice.title, for: format), "text": content],
+            object = ["msgtype": "markdown", "markdown": ["title": shorten(RobotText.neutralise(notice.title, for: format), toBytes: titleBytes), "text": content],
                       "at": ["isAtAll": false, "atMobiles": [String](), "atUserIds": [String]()] as [String: Any]]
         case .feishu, .standard:
             object = ["msg_type": "text", "content": ["text": content]]
