@@ -11,7 +11,8 @@ import Synchronization
 import Testing
 @testable import EscalationService
 
-/// A real HTTP receiver on loopback that answers from a script and keeps what it was sent.
+/// A real HTTP receiver on loopback that answers from a script and keeps what it was sent. Bodies come from `answers`
+/// in turn, then a body every robot reads as success (WeCom/DingTalk `errcode` 0, Feishu `code` 0).
 final class Receiver: Sendable {
     struct Hit: Sendable {
         var at: Date
@@ -22,11 +23,14 @@ final class Receiver: Sendable {
 
     let hits = Mutex<[Hit]>([])
     private let script: Mutex<[(status: Int, retryAfter: String?)]>
+    private let answers: Mutex<[String]>
+    static let robotSuccess = #"{"errcode":0,"errmsg":"ok","code":0,"msg":"success"}"#
     private let port = Mutex<Int?>(nil)
     private let task = Mutex<Task<Void, any Error>?>(nil)
 
-    init(script: [(status: Int, retryAfter: String?)]) async throws {
+    init(script: [(status: Int, retryAfter: String?)], answers: [String] = []) async throws {
         self.script = Mutex(script)
+        self.answers = Mutex(answers)
         let router = Router()
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { [self] request, _ in
             let body = Data(buffer: try await request.body.collect(upTo: 1 << 20))
@@ -34,7 +38,9 @@ final class Receiver: Sendable {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             hits.withLock { $0.append(Hit(at: Date(), headers: headers, path: request.uri.description, body: body)) }
             let next: (status: Int, retryAfter: String?) = self.script.withLock { $0.isEmpty ? (200, nil) : $0.removeFirst() }
-            var response = Response(status: .init(code: next.status))
+            let answer = self.answers.withLock { $0.isEmpty ? Receiver.robotSuccess : $0.removeFirst() }
+            var response = Response(status: .init(code: next.status), headers: [.contentType: "application/json"],
+                                    body: .init(byteBuffer: ByteBuffer(string: answer)))
             if let retryAfter = next.retryAfter { response.headers[.retryAfter] = retryAfter }
             return response
         }
@@ -53,20 +59,22 @@ final class Receiver: Sendable {
 @Suite(.serialized) struct WebhookTests {
     static let secret = "whsec_" + Data((0..<32).map { UInt8($0) }).base64EncodedString()
 
-    func world(targets: [WebhookTarget], retry: [Double]) throws -> (WebhookDelivery, ServiceDatabase) {
+    /// A delivery with its targets already seen (so the notice stored next is theirs) and one escalation notice.
+    func world(targets: [WebhookTarget], retry: [Double]) async throws -> (WebhookDelivery, ServiceDatabase) {
         var migrator = DatabaseMigrator()
         EventStoreSchema.register(in: &migrator)
         Escalation.registerMigrations(in: &migrator)
         let database = try ServiceDatabase(directory: NSTemporaryDirectory() + "webhooks-\(UUID().uuidString)", name: "escalation", migrator: migrator)
-        try database.writer.write { db in
+        let delivery = WebhookDelivery(targets: targets, retrySeconds: retry, database: database.writer, clock: .system,
+                                       logger: Logger(label: "test"))
+        try await delivery.enqueueNewNotices()
+        try await database.writer.write { db in
             try db.execute(sql: """
                 INSERT INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
                 VALUES ('esc:C1:0:2:0:hrss/head', 'escalation', 'notice.escalation.2', 'hrss/head', 'C1', 'hrss', 2,
                         '【超期督办·2级】招工难', '【超期督办·2级】案件 C1《招工难》已超期 2 个工作日', 0)
                 """)
         }
-        let delivery = WebhookDelivery(targets: targets, retrySeconds: retry, database: database.writer, clock: .system,
-                                       logger: Logger(label: "test"))
         return (delivery, database)
     }
 
@@ -91,7 +99,7 @@ final class Receiver: Sendable {
         defer { receiver.stop() }
         let target = WebhookTarget(id: "ops", url: receiver.url + "/hooks/duban", format: .standard, topics: ["notice.escalation."],
                                    secret: Self.secret, secretEnv: nil)
-        let (delivery, database) = try world(targets: [target], retry: [0.2, 0.2, 0.2])
+        let (delivery, database) = try await world(targets: [target], retry: [0.2, 0.2, 0.2])
         let task = Task { try await delivery.run() }
         defer { task.cancel() }
 
@@ -120,7 +128,7 @@ final class Receiver: Sendable {
         defer { receiver.stop() }
         let target = WebhookTarget(id: "ops", url: receiver.url + "/hooks", format: .standard, topics: nil, secret: Self.secret,
                                    secretEnv: nil)
-        let (delivery, database) = try world(targets: [target], retry: [0.1, 0.1])
+        let (delivery, database) = try await world(targets: [target], retry: [0.1, 0.1])
         try await database.writer.write { db in
             for n in 1..<250 {
                 try db.execute(sql: """
@@ -150,7 +158,7 @@ final class Receiver: Sendable {
         let receiver = try await Receiver(script: [(500, nil), (502, nil), (504, nil)])
         defer { receiver.stop() }
         let target = WebhookTarget(id: "ops", url: receiver.url, format: .standard, topics: nil, secret: Self.secret, secretEnv: nil)
-        let (delivery, database) = try world(targets: [target], retry: [0.1, 0.1])
+        let (delivery, database) = try await world(targets: [target], retry: [0.1, 0.1])
         let task = Task { try await delivery.run() }
         defer { task.cancel() }
         #expect(try await wait(database, for: "dead"))
@@ -166,7 +174,7 @@ final class Receiver: Sendable {
         let receiver = try await Receiver(script: [(410, nil)])
         defer { receiver.stop() }
         let target = WebhookTarget(id: "gone", url: receiver.url, format: .standard, topics: nil, secret: nil, secretEnv: nil)
-        let (delivery, database) = try world(targets: [target], retry: [0.1])
+        let (delivery, database) = try await world(targets: [target], retry: [0.1])
         let task = Task { try await delivery.run() }
         defer { task.cancel() }
         #expect(try await wait(database, for: "dead"))
@@ -175,7 +183,7 @@ final class Receiver: Sendable {
 
         let refusing = try await Receiver(script: [(400, nil)])
         defer { refusing.stop() }
-        let (stopper, other) = try world(targets: [WebhookTarget(id: "strict", url: refusing.url, format: .standard, topics: nil, secret: nil, secretEnv: nil)], retry: [0.1])
+        let (stopper, other) = try await world(targets: [WebhookTarget(id: "strict", url: refusing.url, format: .standard, topics: nil, secret: nil, secretEnv: nil)], retry: [0.1])
         let second = Task { try await stopper.run() }
         defer { second.cancel() }
         #expect(try await wait(other, for: "dead"))
@@ -190,7 +198,7 @@ final class Receiver: Sendable {
             WebhookTarget(id: "dingtalk", url: receiver.url + "/dingtalk?access_token=t", format: .dingtalk, topics: nil, secret: "SECdemo", secretEnv: nil),
             WebhookTarget(id: "feishu", url: receiver.url + "/feishu", format: .feishu, topics: nil, secret: "demo", secretEnv: nil),
         ]
-        let (delivery, database) = try world(targets: targets, retry: [0.1])
+        let (delivery, database) = try await world(targets: targets, retry: [0.1])
         let task = Task { try await delivery.run() }
         defer { task.cancel() }
         for _ in 0..<200 where receiver.hits.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(25)) }

@@ -42,14 +42,6 @@ enum WebhookBenchmark {
         Escalation.registerMigrations(in: &migrator)
         let database = try ServiceDatabase(directory: directory, name: "webhooks", migrator: migrator)
         let text = "【督办提醒】DB-20261127-000042《厂区频繁停电》已超期 3 个工作日，请市供电公司尽快办理。http://duban/cases/DB-20261127-000042"
-        try await database.writer.write { db in
-            for n in 0..<count {
-                try db.execute(sql: """
-                    INSERT INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
-                    VALUES (?, 'escalation', 'notice.escalation.1', 'power-supply/contact', ?, 'power-supply', 1, '厂区频繁停电', ?, ?)
-                    """, arguments: ["esc:bench:\(n)", "DB-\(n)", text, Date().timeIntervalSince1970])
-            }
-        }
         let secret = "whsec_" + Data((0..<32).map { UInt8($0) }).base64EncodedString()
         let target = try JSONDecoder().decode(WebhookTarget.self, from: Data("""
             {"id": "bench", "url": "\(url)", "format": "standard", "secret": "\(secret)"}
@@ -58,6 +50,16 @@ enum WebhookBenchmark {
         logger.logLevel = .critical
         let delivery = WebhookDelivery(targets: [target], retrySeconds: [1], concurrency: concurrency, database: database.writer,
                                        clock: .system, logger: logger)
+        // The target is seen before the notices are stored: a target receives notices from the moment it is first seen.
+        try await delivery.enqueueNewNotices()
+        try await database.writer.write { db in
+            for n in 0..<count {
+                try db.execute(sql: """
+                    INSERT INTO notice (id, kind, topic, recipient, case_id, bureau, level, title, text, created_at)
+                    VALUES (?, 'escalation', 'notice.escalation.1', 'power-supply/contact', ?, 'power-supply', 1, '厂区频繁停电', ?, ?)
+                    """, arguments: ["esc:bench:\(n)", "DB-\(n)", text, Date().timeIntervalSince1970])
+            }
+        }
         // Warm the connection pool so neither side pays for connecting.
         for _ in 0..<concurrency { _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5)) }
 

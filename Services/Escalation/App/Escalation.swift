@@ -82,6 +82,7 @@ public enum Escalation: DubanService {
             }
             try db.execute(sql: "INSERT INTO supervision_start (id, started_at) SELECT 1, MIN(created_at) FROM notice HAVING COUNT(*) > 0")
         }
+        WebhookDelivery.registerRobotMigrations(in: &migrator)
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -105,7 +106,7 @@ public enum Escalation: DubanService {
                               logger: context.logger)
         let webhooks = WebhookDelivery(targets: policy.webhooks ?? [], retrySeconds: policy.webhookRetrySeconds,
                                        concurrency: policy.webhookConcurrency ?? 16,
-                                       database: database, clock: clock, logger: context.logger)
+                                       database: database, logger: context.logger)  // real time, never the business clock
         let manualTime = context.manualTime
         let events = context.events
         return ServiceParts(
@@ -145,7 +146,10 @@ public enum Escalation: DubanService {
                     ["openCases": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0),
                      "notices": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0),
                      "webhookPending": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending'") ?? 0),
-                     "webhookDead": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'dead'") ?? 0)]
+                     "webhookDead": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'dead'") ?? 0),
+                     "webhookRateLimited": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_delivery WHERE status = 'pending' AND last_error LIKE 'rate limited:%'") ?? 0),
+                     // Text, so /health only: why the latest delivery was given up (a robot's errcode and errmsg).
+                     "webhookLastError": try String.fetchOne(db, sql: "SELECT target || ': ' || last_error FROM webhook_delivery WHERE status = 'dead' ORDER BY rowid DESC LIMIT 1") ?? ""]
                 }
             }
         )

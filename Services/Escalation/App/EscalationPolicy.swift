@@ -30,11 +30,12 @@ public struct EscalationPolicy: Codable, Sendable {
     public var byBureau: [String: [Level]]?
     public var byCategory: [String: [Level]]?
     public var weeklyDigest: Digest
-    /// Downstream tools that receive notices over HTTP.
+    /// Downstream tools that receive notices over HTTP, each from the moment it is first seen (`docs/NOTICES.md`).
     public var webhooks: [WebhookTarget]?
     /// Seconds between attempts after the first; default Standard Webhooks' schedule (5 s … 24 h).
     public var webhookRetrySeconds: [Double]?
-    /// Deliveries in flight at once (default 16); group robots rate-limit, so 1 suits a robot-only setup.
+    /// Standard Webhooks deliveries in flight at once (default 16). Group robots are always sent one at a time, paced
+    /// to their documented rates (`RobotPace`), whatever this says.
     public var webhookConcurrency: Int?
 
     public static func load(path: String) throws -> EscalationPolicy {

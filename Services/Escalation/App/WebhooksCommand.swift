@@ -16,11 +16,14 @@ struct WebhooksCommand: AsyncParsableCommand {
             let database = try await options.database(for: Escalation.self)
             let lines = try await database.writer.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT d.rowid AS id, d.target, d.attempts, d.last_error, n.id AS notice FROM webhook_delivery d
+                    SELECT d.rowid AS id, d.target, d.attempts, d.part, d.last_error, n.id AS notice FROM webhook_delivery d
                     JOIN notice n ON n.seq = d.notice_seq WHERE d.status = 'dead' ORDER BY d.rowid
                     """)
                 .map { row in
-                    "\(row["id"] as Int64)\t\(row["target"] as String)\t\(row["notice"] as String)\t\(row["attempts"] as Int) attempts\t\(row["last_error"] as String? ?? "")"
+                    // A robot's refusal reads e.g. `dingtalk errcode 310000: sign not match`; a split notice names the part
+                    // that failed (the earlier ones were accepted and are not sent again).
+                    let part = (row["part"] as Int? ?? 0) > 0 ? " (part \((row["part"] as Int) + 1))" : ""
+                    return "\(row["id"] as Int64)\t\(row["target"] as String)\t\(row["notice"] as String)\(part)\t\(row["attempts"] as Int) attempts\t\(row["last_error"] as String? ?? "")"
                 }
             }
             for line in lines { print(line) }
@@ -29,7 +32,7 @@ struct WebhooksCommand: AsyncParsableCommand {
     }
 
     struct Replay: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send dead deliveries again (all, or those named with --id); re-enables their targets.")
+        static let configuration = CommandConfiguration(abstract: "Send dead deliveries again (all, or those named with --id), from the part that failed; re-enables their targets.")
         @Option(help: "A delivery id from `webhooks list`; repeat for several.") var id: [Int64] = []
         @OptionGroup var options: ConfigurationOptions
 
