@@ -147,7 +147,9 @@ def main():
         form = driver.find_element(By.CSS_SELECTOR, f"form[data-case='{args.case}']")
         Select(form.find_element(By.NAME, "action")).select_by_value("resolve")
         submit(form.find_element(By.CSS_SELECTOR, "button"), "workbench resolve without a note")
-        expect("note_required" in text("#message"), f"a resolve without a note gave {text('#message')!r}")
+        refusal = driver.find_element(By.ID, "message")
+        expect(refusal.get_attribute("data-code") == "note_required" and "请填写说明" in refusal.text,
+               f"a resolve without a note gave {refusal.text!r}")
         act("resolve", "已开通园区专线，早晚各加开四班")
         wait_for(lambda: not driver.find_elements(By.ID, f"case-{args.case}"), "the resolved case to leave the workbench")
         shot("workbench-after-resolve")

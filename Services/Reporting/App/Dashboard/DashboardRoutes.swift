@@ -101,7 +101,7 @@ struct DashboardRoutes: Sendable {
             }
             let now = clock.now()
             let workbench = try await database.read { try Workbench.compute(identity: identity, now: now, in: $0) }
-            return page(workbench.html(lang, words: words, message: query["done"], error: query["error"]))
+            return page(workbench.html(lang, words: words, message: query["done"], error: query["error"], code: query["code"]))
         }
         // The case page as the signed-in bureau sees it: with the submitter's contact when intake says the key may see it.
         router.get(RouterPath(Self.workbenchPath + "/cases/{id}")) { request, context -> Response in
@@ -135,7 +135,7 @@ struct DashboardRoutes: Sendable {
             do {
                 return page(ImportPage.report(try await intake.importFile(key: key, contentType: contentType, body: body), lang))
             } catch let failure as IntakeClient.Failure {
-                return page("<p class=\"error\" id=\"message\">\(esc(failure.message)) (\(esc(failure.code)))</p>")
+                return page("<p class=\"error\" id=\"message\" data-code=\"\(esc(failure.code))\">\(esc(lang.problem(failure.code, message: failure.message)))</p>")
             } catch {
                 logger.error("workbench: intake unreachable", metadata: ["error": "\(error)"])
                 return page("<p class=\"error\" id=\"message\">\(lang("无法连接受理服务，请稍后再试。", "Intake cannot be reached; try again shortly."))</p>")
@@ -175,7 +175,7 @@ struct DashboardRoutes: Sendable {
                 try await intake.update(caseID: id, key: key,
                                         .init(action: action, note: note, days: action == "request_extension" ? days : nil))
             } catch let failure as IntakeClient.Failure {
-                return Self.redirect(lang, ["error": "\(id): \(failure.message) (\(failure.code))"])
+                return Self.redirect(lang, ["error": "\(id)：\(lang.problem(failure.code, message: failure.message))", "code": failure.code])
             } catch {
                 logger.error("workbench: intake unreachable", metadata: ["error": "\(error)"])
                 return Self.redirect(lang, ["error": lang("无法连接受理服务，请稍后再试。", "Intake cannot be reached; try again shortly.")])

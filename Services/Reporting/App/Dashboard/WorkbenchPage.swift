@@ -40,10 +40,11 @@ struct Workbench {
         return out
     }
 
-    func html(_ lang: Language, words: Vocabulary, message: String?, error: String?) -> String {
+    /// `code`: intake's error code behind `error`, kept on the element for tools and tests (the page says it in words).
+    func html(_ lang: Language, words: Vocabulary, message: String?, error: String?, code: String? = nil) -> String {
         var out = ""
         if let message { out += "<p class=\"notice\" id=\"message\">\(esc(message))</p>" }
-        if let error { out += "<p class=\"error\" id=\"message\">\(esc(error))</p>" }
+        if let error { out += "<p class=\"error\" id=\"message\"\(code.map { " data-code=\"\(esc($0))\"" } ?? "")>\(esc(error))</p>" }
         let bureauNames = identity.bureaus.map { words.bureau($0, lang, routedName: names[$0]) }.joined(separator: "、")
         out += """
             <form method="post" action="/dashboard/workbench/sign-out" class="inline"><input type="hidden" name="lang" value="\(lang.rawValue)">
