@@ -26,7 +26,7 @@ public struct ServiceSettings: Sendable {
     /// `log.level` (`LOG_LEVEL`, `--log-level`): trace, debug, info, notice, warning, error, critical. Default `info`.
     public var logLevel: Logger.Level
     /// `public.url` (`PUBLIC_URL`): base URL people use to reach this deployment's reporting pages, for links in
-    /// notices. Default `http://127.0.0.1:8083`.
+    /// notices (a trailing slash is dropped). Default `http://127.0.0.1:8083`.
     public var publicURL: String
     /// `testing.time-control` (`TESTING_TIME_CONTROL`, `--testing-time-control`): let tests set the service's clock
     /// through `POST /test/time`. Default `false`; never enable it in production.
@@ -51,7 +51,10 @@ public struct ServiceSettings: Sendable {
         keysDirectory = reader.string(forKey: "keys.dir", default: "deploy/keys")
         plaintext = reader.bool(forKey: "security.plaintext", default: false)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
-        publicURL = reader.string(forKey: "public.url", default: "http://127.0.0.1:8083")
+        // Links are written as publicURL + "/dashboard/…": a trailing slash would make "//dashboard", which no route answers.
+        var publicURL = reader.string(forKey: "public.url", default: "http://127.0.0.1:8083")
+        while publicURL.hasSuffix("/") { publicURL.removeLast() }
+        self.publicURL = publicURL
         timeControl = reader.bool(forKey: "testing.time-control", default: false)
     }
 

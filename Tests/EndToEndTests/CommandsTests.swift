@@ -72,10 +72,20 @@ extension EndToEnd {
             let folder = try Self.workFolder(stack)
             var commands: [(String, String)] = []  // (command, where it is printed)
 
-            // The README's administration commands: every code span that runs a built executable.
-            let readme = try Self.readme(stack)
-            for match in readme.matches(of: /`(\.build\/debug\/[^`]+)`/) {
-                commands.append((String(match.output.1), "README.md"))
+            // The administration commands in the README and docs/: every code span that runs one of the executables.
+            // A span with `[` is a synopsis (`escalation webhooks replay [--id N]`) and one naming FILE a file's place; an
+            // ellipsis or angle brackets would be a command no one can run as printed.
+            let documents = ["README.md"] + (try FileManager.default.contentsOfDirectory(atPath: stack.repository + "/docs"))
+                .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+            var seen = Set<String>()
+            for document in documents {
+                let text = try String(contentsOfFile: stack.repository + "/" + document, encoding: .utf8)
+                for match in text.matches(of: /`((?:\.build\/debug\/)?(?:intake|escalation|reporting|routing|duban) [a-z][^`]*)`/) {
+                    let command = String(match.output.1)
+                    #expect(!command.contains("…") && !command.contains("<"), "`\(command)` in \(document) cannot run as printed")
+                    guard !command.contains("[") && !command.contains("FILE"), seen.insert(command).inserted else { continue }
+                    commands.append((command.hasPrefix(".build/") ? command : ".build/debug/" + command, document))
+                }
             }
             // What `make run` prints.
             let runStack = try String(contentsOfFile: stack.repository + "/scripts/run-stack.sh", encoding: .utf8)
@@ -88,9 +98,20 @@ extension EndToEnd {
             let hint = try #require(signIn.firstMatch(of: /<code class="command">([^<]+)<\/code>/)?.output.1)
             commands.append((".build/debug/" + String(hint), "the workbench's sign-in page"))
 
-            #expect(commands.count >= 6, "\(commands)")
+            // What intake's OpenAPI document tells a client to run.
+            let openAPI = String(decoding: try await stack.request("intake", "GET", "/openapi.json").body, as: UTF8.self)
+            let apiHint = try #require(openAPI.firstMatch(of: /made with `([^`]+)`/)?.output.1)
+            commands.append((".build/debug/" + String(apiHint), "intake's OpenAPI document"))
+
+            #expect(commands.count >= 10, "\(commands)")
             #expect(commands.contains { $0.0.contains("keys create") } && commands.contains { $0.0.contains("reporting rebuild") })
+            // One key per name: a name seen in an earlier command has shown that command's shape already (a name stays
+            // with its key, even revoked), so a repeat is skipped rather than refused.
+            var created = Set<String>(), revoked = Set<String>()
             for (command, source) in commands {
+                let name = command.firstMatch(of: /--name ([^ ]+)/).map { String($0.output.1) }
+                if let name, command.contains("keys create") { guard created.insert(name).inserted else { continue } }
+                if let name, command.contains("keys revoke") { guard revoked.insert(name).inserted, created.contains(name) else { continue } }
                 if command.contains("reporting rebuild") { stack.stop("reporting") }  // it says: with reporting stopped
                 let (status, output) = try Self.run(command, in: folder, stack: stack)
                 #expect(status == 0, "`\(command)` from \(source) failed:\n\(output)")

@@ -29,7 +29,7 @@ extension EndToEnd {
         @Test func everyLinkDubanWritesOpens() async throws {
             let stack = try Stack()
             let reporting = "http://127.0.0.1:\(stack.httpPorts["reporting"]!)"
-            stack.publicURL = reporting
+            stack.publicURL = reporting + "/"  // as an operator may well write it: links must still open
             stack.extraArguments["escalation"] = ["--testing-time-control", "--escalation-sweep-seconds", "3600"]
             try await stack.startAll()
             defer { stack.stopAll() }

@@ -51,8 +51,11 @@ struct APIKeys: Sendable {
         let secret = "dbk_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         try database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM api_key WHERE name = ?", arguments: [name]) == true {
-                throw KeyError("a key named '\(name)' exists; revoke it first")
+            // A name stays with its key after revocation: updates in the record name the key that made them.
+            if let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM api_key WHERE name = ?", arguments: [name]) {
+                throw KeyError((revoked["revoked_at"] as Double?) == nil
+                    ? "a key named '\(name)' exists; revoke it first (intake keys revoke --name \(name)) or choose another name"
+                    : "a key named '\(name)' was revoked; its name stays with it in the record: choose another name")
             }
             try db.execute(sql: "INSERT INTO api_key (name, hash, scopes, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [name, Self.hash(secret), scopes.sorted().joined(separator: " "),

@@ -111,7 +111,7 @@ enum OpenAPIDocument {
       },
       "components": {
         "parameters": {"Format": {"name": "format", "in": "path", "required": true, "schema": {"type": "string", "enum": ["json", "xml"]}}},
-        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A key made with `intake keys create`."}},
+        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A key made with `intake keys create --name NAME --scope submit`."}},
         "responses": {
           "Open311": {"description": "GeoReport v2 content, the same in both formats", "content": {"application/json": {"schema": {}}, "text/xml": {"schema": {"type": "string"}}}},
           "Open311Error": {"description": "GeoReport v2 errors: a list of {code, description}; the description starts with Duban's stable code", "content": {
