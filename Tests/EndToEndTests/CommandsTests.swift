@@ -26,18 +26,8 @@ extension EndToEnd {
             for (index, service) in Stack.services.enumerated() {
                 text = text.replacingOccurrences(of: "127.0.0.1:\(8080 + index)", with: "127.0.0.1:\(stack.httpPorts[service]!)")
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-euo", "pipefail", "-c", text]
-            process.currentDirectoryURL = URL(fileURLWithPath: folder)
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            let result = try ChildProcess.run("/bin/bash", ["-euo", "pipefail", "-c", text], in: folder, environment: environment)
+            return (result.status, result.output)
         }
 
         static func readme(_ stack: Stack) throws -> String {

@@ -126,19 +126,8 @@ extension EndToEnd {
                 Issue.record("promtool is missing: apt-get install prometheus (scripts/ensure-test-deps.sh does it)")
                 return (-1, "promtool missing")
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            let stdin = Pipe(), output = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text)
+            let result = try ChildProcess.run(path, arguments, input: Data(input.utf8))
+            return (result.status, result.output)
         }
 
         @Test func intakeDescribesItsAPIInOpenAPI() async throws {

@@ -109,19 +109,10 @@ extension EndToEnd {
 
         /// Bytes in GB18030, made by Python's own codec (not by the code under test).
         static func gb18030(_ text: String) throws -> Data {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode('utf-8').encode('gb18030'))"]
-            let input = Pipe(), output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            input.fileHandleForWriting.write(Data(text.utf8))
-            try input.fileHandleForWriting.close()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw StackError("python3 could not encode GB18030") }
-            return data
+            let script = "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode('utf-8').encode('gb18030'))"
+            let result = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script], input: Data(text.utf8), errorsApart: true)
+            guard result.status == 0 else { throw StackError("python3 could not encode GB18030") }
+            return result.outputBytes
         }
 
         func upload(_ stack: Stack, _ body: Data, contentType: String) async throws -> (status: Int, json: [String: Any]) {

@@ -217,15 +217,10 @@ final class Stack: @unchecked Sendable {
 
     /// Runs `<service> <arguments>` against that service's data, as an operator would: exit status and output.
     func command(_ service: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binDirectory + "/" + service)
-        process.arguments = arguments + ["--data-dir", directory + "/data/" + service, "--keys-dir", directory + "/keys"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(binDirectory + "/" + service,
+                                          arguments + ["--data-dir", directory + "/data/" + service, "--keys-dir", directory + "/keys"],
+                                          errorsApart: true)
+        return (result.status, result.output)
     }
 
     /// The same, with what the command wrote to stderr kept apart (in a file, so neither stream can block the other).
@@ -248,16 +243,9 @@ final class Stack: @unchecked Sendable {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw StackError("\(executable) \(arguments) failed") }
-        return String(decoding: data, as: UTF8.self)
+        let result = try ChildProcess.run(executable, arguments, errorsApart: true)
+        guard result.status == 0 else { throw StackError("\(executable) \(arguments) failed") }
+        return result.output
     }
 }
 
