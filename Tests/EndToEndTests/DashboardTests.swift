@@ -86,8 +86,13 @@ extension EndToEnd {
                                          ("/dashboard?from=yesterday", 400, "invalid_period")] {
                 let answer = try await stack.request("reporting", "GET", path)
                 #expect(answer.status == status, "\(path)")
-                #expect(String(decoding: answer.body, as: UTF8.self).contains(code), "\(path)")
+                let page = String(decoding: answer.body, as: UTF8.self)
+                #expect(page.contains("data-code=\"\(code)\""), "\(path)")
+                // A person gets a page in words, not a JSON error.
+                #expect(answer.contentType?.hasPrefix("text/html") == true && page.contains("无法显示此页"), "\(path)")
             }
+            let english = String(decoding: try await stack.request("reporting", "GET", "/dashboard/cases/DB-nope?lang=en").body, as: UTF8.self)
+            #expect(english.contains("There is no such case"))
             // The workbench forms take only forms, and a page without a key offers the sign-in.
             let json = try await stack.request("reporting", "POST", "/dashboard/workbench/sign-in", body: Data("{}".utf8),
                                                contentType: "application/json")

@@ -164,6 +164,27 @@ extension EndToEnd {
 
         /// What a browser's upload form sends (the dashboard's upload page posts the file as the part `file`), and the
         /// content types that Windows and other clients give a .csv file.
+        /// The other ways a spreadsheet saves a list: Excel's "Unicode text" (UTF-16 with a byte-order mark, tabs), a
+        /// semicolon-separated CSV, a template's notes in the header (标题（必填）), and a client that sends the bytes
+        /// as `application/octet-stream`.
+        @Test func unicodeTextTabsSemicolonsAndHeaderNotes() async throws {
+            let stack = try Stack()
+            try await stack.start("intake")
+            defer { stack.stopAll() }
+            let rows = "编号\t标题（必填）\t问题描述（必填）\t电话(选填)\r\nU-1\t路灯不亮\t园区二号路路灯坏了半个月\t\r\nU-2\t井盖缺失\t人行道井盖丢失\t\r\n"
+            var utf16 = Data([0xFF, 0xFE])
+            for unit in rows.utf16 { utf16 += Data([UInt8(unit & 0xFF), UInt8(unit >> 8)]) }
+            let unicodeText = try await upload(stack, utf16, contentType: "text/plain")
+            #expect(unicodeText.status == 200 && unicodeText.json["created"] as? Int == 2, "\(unicodeText.json)")
+            #expect(unicodeText.json["encoding"] as? String == "utf-16")
+
+            let semicolons = Data("ref;title;description\nS-1;招工难;普工招不到人, 订单压力大\n".utf8)
+            let separated = try await upload(stack, semicolons, contentType: "application/octet-stream")
+            #expect(separated.status == 200 && separated.json["created"] as? Int == 1, "\(separated.json)")
+            let created = try #require((separated.json["results"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(created.hasPrefix("DB-"))
+        }
+
         @Test func formUploadsAndTheContentTypesGivenToCSVFiles() async throws {
             let stack = try Stack()
             try await stack.start("intake")

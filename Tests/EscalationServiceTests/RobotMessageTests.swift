@@ -10,12 +10,12 @@ import Testing
     /// A weekly digest of `count` cases as Supervisor writes it (header with counts, numbered lines each with its page).
     static func digest(cases count: Int, title: (Int) -> String = { "企业用工需求对接第\($0)批次招工难问题反映" }) -> Notice {
         let link = "\(base)/dashboard/cases?bureau=hrss&status=open"
-        var lines = ["【每周督办】人力资源和社会保障局 2026-W49：在办 \(count) 件，超期 \(count / 2) 件，即将到期 3 件。"]
+        var lines = ["【每周督办】人力资源和社会保障局 2026年第49周：在办 \(count) 件，超期 \(count / 2) 件，即将到期 3 件。"]
         for n in 1...count {
             lines.append("\(n). DB-20261120-\(String(format: "%04d", n))《\(title(n))》超期 \(n % 9 + 1) 个工作日 \(base)/dashboard/cases/DB-20261120-\(String(format: "%04d", n))")
         }
         return Notice(id: "digest:hrss/contact:2026-W49", seq: 7, kind: .digest, topic: "notice.digest.hrss", recipient: "hrss/contact",
-                      caseId: nil, bureau: "hrss", level: nil, title: "【每周督办】人力资源和社会保障局 2026-W49",
+                      caseId: nil, bureau: "hrss", level: nil, title: "【每周督办】人力资源和社会保障局 2026年第49周",
                       text: lines.joined(separator: "\n"), link: link, createdAt: Date(timeIntervalSince1970: 0))
     }
 

@@ -117,9 +117,10 @@ import Testing
         let digest = try #require(seen["digest:hrss/contact:2026-W42"]?.1)
         #expect(digest.link == "http://duban.example/dashboard/cases?bureau=hrss&status=open&order=deadline")
         #expect(digest.text.contains("1. A《招工难》超期 4 个工作日 http://duban.example/dashboard/cases/A"))
-        #expect(digest.text.hasPrefix("【每周督办】hrss 2026-W42：在办 1 件，超期 1 件，即将到期 0 件。\n1. A《招工难》超期 4 个工作日"))  // 10-08, 10-09, 10-10 (makeup Saturday), 10-12
+        #expect(digest.text.hasPrefix("【每周督办】hrss 2026年第42周：在办 1 件，超期 1 件，即将到期 0 件。\n1. A《招工难》超期 4 个工作日"))  // 10-08, 10-09, 10-10 (makeup Saturday), 10-12
         let rollUp = try #require(seen["digest:zone-leadership:2026-W42"]?.1)
         #expect(rollUp.text.contains("全区在办 3 件，超期 2 件"))
+        #expect(rollUp.title == "【每周督办·汇总】2026年第42周", "weeks as people write them, not ISO codes")
     }
 
     @Test func aNewDeploymentsFirstDigestIsTheNextSlot() throws {

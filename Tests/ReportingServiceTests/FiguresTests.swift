@@ -129,7 +129,7 @@ import Testing
         #expect(lines[3] == "all,合计,5,2,2,3,2,0.8000,0.4000,0.6667,1.0000")
 
         let html = report.html
-        #expect(html.hasPrefix("<!doctype html>") && html.contains("督办周报 2026-W45"))
+        #expect(html.hasPrefix("<!doctype html>") && html.contains("督办周报 2026年第45周"))
         #expect(html.contains("<tr><td>education</td><td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>66.7%</td>"))
         #expect(html.contains("当前超期（3 件）"))
         #expect(!html.contains("<script") && !html.contains("http"), "no scripts, nothing fetched from elsewhere")

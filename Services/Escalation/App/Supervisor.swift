@@ -129,7 +129,7 @@ public struct Supervisor: Sendable {
             let dueSoon = open.filter { $0.deadline > slot && calendar.subtracting(workingDays: policy.dueSoonWorkingDays, from: $0.deadline) <= slot }
             let rest = open.filter { $0.deadline > slot }.filter { c in !dueSoon.contains { $0.id == c.id } }
             let name = open.first?.bureauName ?? bureau
-            var lines = ["【每周督办】\(name) \(week)：在办 \(open.count) 件，超期 \(overdue.count) 件，即将到期 \(dueSoon.count) 件。"]
+            var lines = ["【每周督办】\(name) \(ChinaTime.weekWords(week))：在办 \(open.count) 件，超期 \(overdue.count) 件，即将到期 \(dueSoon.count) 件。"]
             let listed = overdue + dueSoon + rest
             for (index, item) in listed.prefix(Self.digestLines).enumerated() {
                 let state = item.deadline <= slot ? "超期 \(calendar.workingDays(from: item.deadline, to: slot)) 个工作日"
@@ -141,7 +141,7 @@ public struct Supervisor: Sendable {
             }
             if let notice = try insert(id: "digest:\(bureau)/contact:\(week)", kind: .digest, topic: "notice.digest.\(bureau)",
                                        recipient: "\(bureau)/contact", caseID: nil, bureau: bureau, level: nil,
-                                       title: "【每周督办】\(name) \(week)", text: { lines.joined(separator: "\n") },
+                                       title: "【每周督办】\(name) \(ChinaTime.weekWords(week))", text: { lines.joined(separator: "\n") },
                                        link: bureauPage(bureau), at: now, in: db) {
                 created.append(notice)
             }
@@ -149,10 +149,10 @@ public struct Supervisor: Sendable {
         }
         let leadership = policy.weeklyDigest.leadership
         let total = cases.count, overdueTotal = cases.filter { $0.deadline <= slot }.count
-        let text = (["【每周督办·汇总】\(week)：全区在办 \(total) 件，超期 \(overdueTotal) 件。"] + rollUp).joined(separator: "\n")
+        let text = (["【每周督办·汇总】\(ChinaTime.weekWords(week))：全区在办 \(total) 件，超期 \(overdueTotal) 件。"] + rollUp).joined(separator: "\n")
         if let notice = try insert(id: "digest:\(leadership):\(week)", kind: .digest, topic: "notice.digest.\(leadership)",
                                    recipient: leadership, caseID: nil, bureau: nil, level: nil,
-                                   title: "【每周督办·汇总】\(week)", text: { text }, link: "\(publicURL)/dashboard", at: now, in: db) {
+                                   title: "【每周督办·汇总】\(ChinaTime.weekWords(week))", text: { text }, link: "\(publicURL)/dashboard", at: now, in: db) {
             created.append(notice)
         }
         return created

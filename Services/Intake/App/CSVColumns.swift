@@ -37,10 +37,14 @@ enum CSVColumns {
         return names
     }()
 
-    /// The column a header cell names, or nil. Spaces around it (also the full-width space) and a trailing `*` (a
-    /// sheet's mark for a required column) do not count; English names in any case.
+    /// The column a header cell names, or nil. Spaces around it (also the full-width space), a trailing `*` (a
+    /// sheet's mark for a required column) and a note in brackets (`（必填）`) do not count; English names in any case.
     static func column(_ header: String) -> String? {
         var name = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A template's note after the name: 标题（必填）, 电话(选填).
+        if let open = name.firstIndex(where: { $0 == "（" || $0 == "(" }), name.last == "）" || name.last == ")", open > name.startIndex {
+            name = String(name[..<open])
+        }
         while let last = name.last, last == "*" || last == "＊" { name.removeLast() }
         return byName[name.trimmingCharacters(in: .whitespaces).lowercased()]
     }

@@ -54,14 +54,15 @@ struct CSVImport {
     var categories = CategoryNames()
 
     /// Checks the file as a whole (encoding, CSV syntax, header), then imports every row.
-    /// - Throws: ``APIError`` 400 with `spreadsheet_not_csv`, `invalid_utf8` (neither UTF-8 nor GB18030), `invalid_csv`,
+    /// - Throws: ``APIError`` 400 with `spreadsheet_not_csv`, `invalid_utf8` (neither UTF-8, UTF-16 with a byte-order mark,
+    ///   nor GB18030), `invalid_csv`,
     ///   `unknown_column`, `duplicate_column`, `column_required`, `too_many_rows`; nothing is stored then.
     func run(_ data: Data) async throws -> Report {
         if SpreadsheetText.isWorkbook(data) {
             throw APIError.badRequest("spreadsheet_not_csv", "this is an Excel workbook, not CSV: save it as CSV (另存为 CSV) first")
         }
         guard let decoded = SpreadsheetText.decode(data) else {
-            throw APIError.badRequest("invalid_utf8", "the file is neither UTF-8 nor GB18030/GBK (save the spreadsheet as CSV)")
+            throw APIError.badRequest("invalid_utf8", "the file is neither UTF-8, UTF-16 nor GB18030/GBK (save the spreadsheet as CSV)")
         }
         let (text, encoding) = decoded
         let csv: EnumeratedCSV
@@ -69,7 +70,8 @@ struct CSVImport {
         do {
             // The header alone, then the rows once, as written: the library's parsed view would pad short rows to the
             // longest, hiding a row's extra fields.
-            csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false, rowLimit: 0)
+            let delimiter = CSVDelimiter.character(SpreadsheetText.separator(of: text[...]))
+            csv = try EnumeratedCSV(string: text, delimiter: delimiter, loadColumns: false, rowLimit: 0)
             try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { rows.append($0) }
         } catch {
             throw APIError.badRequest("invalid_csv", "the file is not valid CSV: \(error)")

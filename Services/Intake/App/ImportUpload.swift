@@ -7,8 +7,10 @@ import MultipartKit
 /// a browser's form upload (`multipart/form-data`, RFC 7578).
 enum ImportUpload {
     /// Content types whose body is the CSV file: the standard one (RFC 7111), what Windows browsers and Excel give a
-    /// `.csv` file (`application/vnd.ms-excel`), and what clients send when they do not know.
-    static let csvTypes: Set<String> = ["text/csv", "application/csv", "application/vnd.ms-excel", "text/plain"]
+    /// `.csv` file (`application/vnd.ms-excel`), Excel's tab-separated "Unicode text", and what clients send when they
+    /// do not know (`text/plain`, `application/octet-stream`). The bytes decide the rest (encoding, separator, workbook).
+    static let csvTypes: Set<String> = ["text/csv", "application/csv", "application/vnd.ms-excel", "text/plain",
+                                        "text/tab-separated-values", "application/octet-stream"]
     /// The form part that holds the file (the dashboard's upload page uses this name).
     static let filePart = "file"
 
@@ -26,7 +28,7 @@ enum ImportUpload {
         if csvTypes.contains(mediaType) { return .csv }
         guard mediaType == "multipart/form-data" else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
-                           "send the file as text/csv (or application/csv, application/vnd.ms-excel, text/plain), "
+                           "send the file as text/csv (or application/csv, application/vnd.ms-excel, text/plain, application/octet-stream), "
                            + "or as the part '\(filePart)' of multipart/form-data")
         }
         guard let boundary = Self.boundary(parameters.dropFirst()) else {

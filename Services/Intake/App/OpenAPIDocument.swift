@@ -67,11 +67,12 @@ enum OpenAPIDocument {
         "/v1/imports": {
           "post": {
             "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8 or GB18030/GBK, header row), row by row",
-            "description": "Columns: title, description (required); ref, channel, enterprise, name, phone, category, latitude, longitude, address, or their Chinese names (docs/INTAKE.md). Each row is validated like POST /v1/cases and stored on its own; a row's ref (or its content) keys idempotency, so a re-import adds nothing; empty rows are skipped. The file is the body (text/csv, application/csv, application/vnd.ms-excel, text/plain) or the part 'file' of multipart/form-data.",
+            "description": "Columns: title, description (required); ref, channel, enterprise, name, phone, category, latitude, longitude, address, or their Chinese names (docs/INTAKE.md). Each row is validated like POST /v1/cases and stored on its own; a row's ref (or its content) keys idempotency, so a re-import adds nothing; empty rows are skipped. The file is the body (text/csv, application/csv, application/vnd.ms-excel, text/plain, text/tab-separated-values, application/octet-stream; UTF-8, UTF-16 with a byte-order mark or GB18030; separated by commas, tabs or semicolons) or the part 'file' of multipart/form-data.",
             "security": [{"apiKey": []}],
             "requestBody": {"required": true, "content": {
               "text/csv": {"schema": {"type": "string"}}, "application/csv": {"schema": {"type": "string"}},
               "application/vnd.ms-excel": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}},
+              "text/tab-separated-values": {"schema": {"type": "string"}}, "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
               "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
             "responses": {
               "200": {"description": "A result per row", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}},

@@ -13,6 +13,8 @@ enum SpreadsheetText {
     enum Encoding: String, Sendable {
         case utf8 = "utf-8"
         case gb18030
+        /// Excel's "Unicode text": UTF-16 with a byte-order mark (little-endian on Windows), tab-separated.
+        case utf16 = "utf-16"
     }
 
     /// The decoded text without a byte-order mark, and the encoding it was read in; nil when the bytes are neither
@@ -21,6 +23,9 @@ enum SpreadsheetText {
         let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
         if data.starts(with: utf8BOM) {
             return String(validating: data.dropFirst(utf8BOM.count), as: UTF8.self).map { ($0, .utf8) }
+        }
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            return utf16(data).map { ($0, .utf16) }
         }
         if let text = String(validating: data, as: UTF8.self) { return (text, .utf8) }
         guard var text = gb18030(data) else { return nil }
@@ -57,6 +62,28 @@ enum SpreadsheetText {
         let encoding = String.Encoding(rawValue: CFStringConvertEncodingToNSStringEncoding(CFStringEncoding(CFStringEncodings.GB_18030_2000.rawValue)))
         return String(data: data, encoding: encoding)
         #endif
+    }
+
+    /// UTF-16 after its byte-order mark (FF FE little-endian, FE FF big-endian); nil for an odd length or a lone
+    /// surrogate.
+    static func utf16(_ data: Data) -> String? {
+        let bytes = Array(data.dropFirst(2))
+        guard bytes.count % 2 == 0 else { return nil }
+        let littleEndian = data.first == 0xFF
+        let units = stride(from: 0, to: bytes.count, by: 2).map { index -> UInt16 in
+            littleEndian ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+        }
+        return String(validating: units, as: UTF16.self)
+    }
+
+    /// The separator a spreadsheet used, read from the header line: a comma (CSV), or a tab (Excel's "Unicode text")
+    /// or a semicolon (Excel where the decimal mark is a comma) when the header has those and no comma.
+    static func separator(of text: Substring) -> Character {
+        let header = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
+        guard !header.contains(",") else { return "," }
+        if header.contains("\t") { return "\t" }
+        if header.contains(";") { return ";" }
+        return ","
     }
 
     /// Whether the bytes are a spreadsheet workbook rather than CSV: `.xlsx` is a ZIP file (`PK\3\4`), `.xls` an OLE2

@@ -95,10 +95,10 @@ public struct WeeklyReport: Codable, Sendable {
         return """
             <!doctype html>
             <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-            <title>督办周报 \(esc(week))</title>
+            <title>督办周报 \(esc(ChinaTime.weekWords(week)))</title>
             <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:first-child,th{text-align:left}</style>
             </head><body>
-            <h1>督办周报 \(esc(week))</h1>
+            <h1>督办周报 \(esc(ChinaTime.weekWords(week)))</h1>
             <p>统计范围：\(esc(from.formatted(day))) 至 \(esc(to.addingTimeInterval(-1).formatted(day)))收集的问题</p>
             <table><thead><tr>\(header)</tr></thead><tbody>
             \(body)

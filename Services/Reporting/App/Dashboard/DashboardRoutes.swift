@@ -19,8 +19,9 @@ struct DashboardRoutes: Sendable {
     static let keyCookie = "duban_workbench_key"
     static let workbenchPath = "/dashboard/workbench"
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/dashboard"]) }
+    func register(on parent: Router<BasicRequestContext>) {
+        parent.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/dashboard"]) }
+        let router = parent.group().add(middleware: DashboardErrorMiddleware())
         router.get("/dashboard") { request, _ -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
@@ -83,7 +84,7 @@ struct DashboardRoutes: Sendable {
                         query: query, body: view.html(lang, words: words, now: clock.now(), contact: contact)).response
     }
 
-    private func registerWorkbench(on router: Router<BasicRequestContext>) {
+    private func registerWorkbench(on router: RouterGroup<BasicRequestContext>) {
         router.get(RouterPath(Self.workbenchPath)) { request, _ -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
