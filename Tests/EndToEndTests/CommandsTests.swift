@@ -15,6 +15,7 @@ extension EndToEnd {
             try files.createDirectory(atPath: folder + "/.build", withIntermediateDirectories: true)
             try files.createSymbolicLink(atPath: folder + "/var", withDestinationPath: stack.directory + "/data")
             try files.createSymbolicLink(atPath: folder + "/deploy/keys", withDestinationPath: stack.directory + "/keys")
+            try files.createSymbolicLink(atPath: folder + "/deploy/config", withDestinationPath: stack.repository + "/deploy/config")
             try files.createSymbolicLink(atPath: folder + "/.build/debug", withDestinationPath: stack.binDirectory)
             try stack.submitKey.write(toFile: stack.directory + "/data/local.key", atomically: true, encoding: .utf8)
             return folder
@@ -53,6 +54,16 @@ extension EndToEnd {
             #expect(output.contains("\"collected\""), "the figures: \(output)")
             // The page the README names opens.
             #expect(try await stack.request("reporting", "GET", "/dashboard/cases/\(id)").status == 200)
+        }
+
+        @Test func aKeyForABureauThatDoesNotExistIsRefused() throws {
+            let stack = try Stack()
+            let refused = try stack.intakeCommand(["keys", "create", "--name", "typo", "--scope", "bureau:transprot",
+                                                   "--routing-config-dir", stack.repository + "/deploy/config"])
+            #expect(refused.status == 64, "a usage error")
+            let made = try stack.intakeCommand(["keys", "create", "--name", "typo", "--scope", "bureau:transport",
+                                                "--routing-config-dir", stack.repository + "/deploy/config"])
+            #expect(made.status == 0 && made.output.hasPrefix("dbk_"), "the same name is free: nothing was stored")
         }
 
         @Test func everyCommandDubanPrintsRuns() async throws {

@@ -83,7 +83,8 @@ extension EndToEnd {
             try await stack.start("reporting")
             defer { stack.stopAll() }
             for (path, status, code) in [("/dashboard/cases/DB-nope", 404, "case_not_found"), ("/public?page=0", 400, "invalid_page"),
-                                         ("/dashboard?from=yesterday", 400, "invalid_period")] {
+                                         ("/dashboard?from=yesterday", 400, "invalid_period"), ("/dashboard/nope", 404, "page_not_found"),
+                                         ("/dashboard/cases?status=nope", 400, "invalid_status"), ("/public/x/y", 404, "page_not_found")] {
                 let answer = try await stack.request("reporting", "GET", path)
                 #expect(answer.status == status, "\(path)")
                 let page = String(decoding: answer.body, as: UTF8.self)

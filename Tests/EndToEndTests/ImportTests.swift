@@ -178,6 +178,9 @@ extension EndToEnd {
             #expect(unicodeText.status == 200 && unicodeText.json["created"] as? Int == 2, "\(unicodeText.json)")
             #expect(unicodeText.json["encoding"] as? String == "utf-16")
 
+            let unclosed = try await upload(stack, Data("title,description\n\"招工难,普工招不到人\n停电,三次\n".utf8), contentType: "text/csv")
+            #expect(unclosed.status == 400 && Self.errorCode(unclosed.json) == "invalid_csv", "a quote never closed: \(unclosed.json)")
+
             let semicolons = Data("ref;title;description\nS-1;招工难;普工招不到人, 订单压力大\n".utf8)
             let separated = try await upload(stack, semicolons, contentType: "application/octet-stream")
             #expect(separated.status == 200 && separated.json["created"] as? Int == 1, "\(separated.json)")

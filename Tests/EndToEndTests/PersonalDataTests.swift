@@ -8,6 +8,37 @@ extension EndToEnd {
         static let name = "王小明"
         static let phone = "13912345678"
 
+        /// Open311's reads need no key (GeoReport v2): numbers people write into a description or a bureau's note are
+        /// masked there as on the public results page. And a note, from either door, takes no control characters.
+        @Test func open311ReadsMaskNumbersAndNotesRefuseControlCharacters() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let (_, created) = try await stack.postCase(["title": "园区路灯坏了", "description": "路灯不亮，请回电\(Self.phone)，身份证430102199001011234"])
+            let id = try #require(created["id"] as? String)
+            let view = try await stack.waitForCase(id) { $0["bureau"] != nil }
+            try await stack.waitUntilIntakeKnowsTheBureau(id)
+            let key = try stack.createKey("desk", scopes: ["bureau:\(try #require(view["bureau"] as? String))"])
+            let form = "api_key=\(key)&service_request_id=\(id)&status=in_progress&description=已联系，电话13987654321&update_id=u-1"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "=&_-")))!
+            let pushed = try await stack.request("intake", "POST", "/open311/v2/servicerequestupdates.json", body: Data(form.utf8),
+                                                 contentType: "application/x-www-form-urlencoded")
+            #expect(pushed.status == 200, "\(String(decoding: pushed.body, as: UTF8.self))")
+            for path in ["/open311/v2/requests/\(id).json", "/open311/v2/requests/\(id).xml", "/open311/v2/requests.json",
+                         "/open311/v2/servicerequestupdates.json"] {
+                let body = String(decoding: try await stack.request("intake", "GET", path).body, as: UTF8.self)
+                for secret in [Self.phone, "430102199001011234", "13987654321"] { #expect(!body.contains(secret), "\(path) shows \(secret)") }
+                #expect(body.contains("139******78") || body.contains("139******21"), "\(path) shows the masked number: \(body.prefix(300))")
+            }
+
+            let nul = try await stack.postUpdate(id, key: key, ["action": "progress", "note": "a\u{0}b"])
+            #expect(nul.status == 400 && (nul.json["error"] as? [String: Any])?["code"] as? String == "invalid_note")
+            let open311Form = "api_key=\(key)&service_request_id=\(id)&status=in_progress&description=a%00b"
+            let refused = try await stack.request("intake", "POST", "/open311/v2/servicerequestupdates.json", body: Data(open311Form.utf8),
+                                                  contentType: "application/x-www-form-urlencoded")
+            #expect(refused.status == 400 && String(decoding: refused.body, as: UTF8.self).contains("invalid_description"))
+        }
+
         @Test func personalDataNeverReachesTheLogs() async throws {
             let stack = try Stack()
             stack.logLevel = "trace"

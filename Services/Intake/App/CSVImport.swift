@@ -65,6 +65,11 @@ struct CSVImport {
             throw APIError.badRequest("invalid_utf8", "the file is neither UTF-8, UTF-16 nor GB18030/GBK (save the spreadsheet as CSV)")
         }
         let (text, encoding) = decoded
+        // In CSV every quote opens or closes a quoted field or doubles another inside one, so quotes come in pairs; an
+        // odd count is a quoted field never closed, which the parser would otherwise run to the end of the file.
+        if text.utf8.lazy.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 {
+            throw APIError.badRequest("invalid_csv", "a quoted field is not closed (an odd number of \" in the file)")
+        }
         let csv: EnumeratedCSV
         var rows: [[String]] = []
         do {

@@ -27,8 +27,7 @@ struct CaseUpdateRequest: Decodable {
         guard let action = CaseAction(rawValue: request.action) else {
             throw APIError.badRequest("invalid_action", "action must be one of \(CaseAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let note = request.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note, note.count > 4_000 { throw APIError.badRequest("note_too_long", "note has at most 4,000 characters") }
+        let note = try validNote(request.note)
         let needsNote: Set<CaseAction> = [.measure, .progress, .resolve, .return, .requestExtension]
         if needsNote.contains(action) && (note ?? "").isEmpty {
             throw APIError.badRequest("note_required", "\(action.rawValue) needs a note saying what was done or why")
@@ -54,5 +53,17 @@ struct CaseUpdateRequest: Decodable {
         var cleaned = request
         cleaned.note = note
         return (action, cleaned)
+    }
+
+    /// A note as stored, from any door (this API, Open311's `servicerequestupdates`): trimmed, at most 4,000
+    /// characters, and no control characters but line breaks and tabs, the same rule as a case's text.
+    /// - Throws: ``APIError`` 400 `note_too_long`, `invalid_note`.
+    static func validNote(_ raw: String?) throws -> String? {
+        guard let note = raw?.trimmedOfWhitespace, !note.isEmpty else { return nil }
+        if note.utf8.count > 4_000, note.count > 4_000 { throw APIError.badRequest("note_too_long", "note has at most 4,000 characters") }
+        if note.unicodeScalars.contains(where: CaseSubmission.isForbiddenControl) {
+            throw APIError.badRequest("invalid_note", "note contains control characters")
+        }
+        return note
     }
 }

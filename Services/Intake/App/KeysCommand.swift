@@ -1,5 +1,6 @@
 import ArgumentParser
 import DubanRuntime
+import Foundation
 
 /// `intake keys create|revoke|list`: API keys for the systems that feed and update Duban.
 struct KeysCommand: AsyncParsableCommand {
@@ -14,7 +15,23 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
-            let database = try await options.database(for: Intake.self)
+            let settings = try await options.settings(for: Intake.descriptor)
+            let routingFile = (settings.reader.string(forKey: "routing.config-dir", default: "deploy/config") as NSString)
+                .appendingPathComponent("routing.yaml")
+            let bureaus = scope.filter { $0.hasPrefix("bureau:") }.map { String($0.dropFirst(7)) }
+            if !bureaus.isEmpty {
+                do {
+                    let known = try RoutingBureaus.ids(path: routingFile)
+                    if let unknown = bureaus.first(where: { !known.contains($0) }) {
+                        throw ValidationError("no bureau '\(unknown)' in \(routingFile); bureaus: \(known.joined(separator: ", "))")
+                    }
+                } catch let error as ValidationError {
+                    throw error
+                } catch {
+                    FileHandle.standardError.write(Data("warning: cannot read \(routingFile) (\(error)); the bureau is not checked\n".utf8))
+                }
+            }
+            let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
             do { print(try APIKeys(database: database.writer).create(name: name, scopes: scope)) } catch let error as KeyError {
                 throw ValidationError(error.description)
             }

@@ -82,7 +82,6 @@ public struct WeeklyReport: Codable, Sendable {
     /// For people: bureaus by name (the CSV keeps the ids beside the names, for other programs), each overdue case
     /// linked to its page.
     var html: String {
-        let day = Date.FormatStyle(date: .numeric, time: .omitted, timeZone: ReportPeriod.calendar.timeZone)
         let header = Self.headings.dropFirst().map { "<th>\(esc($0))</th>" }.joined()
         let body = (bureaus.map { Self.cells($0.bureau, $0.bureauName ?? $0.bureau, $0.figures, percent: true) }
                     + [Self.cells("all", "合计", overall, percent: true)])
@@ -90,16 +89,17 @@ public struct WeeklyReport: Codable, Sendable {
         let names = Dictionary(bureaus.map { ($0.bureau, $0.bureauName ?? $0.bureau) }, uniquingKeysWith: { first, _ in first })
         let overdueRows = overdueNow.map {
             "<tr><td><a href=\"/dashboard/cases/\(esc($0.id))\">\(esc($0.id))</a></td><td>\(esc($0.title ?? ""))</td>"
-                + "<td>\(esc($0.bureauName ?? $0.bureau.map { names[$0] ?? $0 } ?? ""))</td><td>\(esc($0.deadline.formatted(day)))</td></tr>"
+                + "<td>\(esc($0.bureauName ?? $0.bureau.map { names[$0] ?? $0 } ?? ""))</td><td>\(PageFormat.day($0.deadline))</td></tr>"
         }.joined(separator: "\n")
         return """
             <!doctype html>
             <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
             <title>督办周报 \(esc(ChinaTime.weekWords(week)))</title>
-            <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:first-child,th{text-align:left}</style>
+            <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:first-child,th{text-align:left}td:first-child{white-space:nowrap}</style>
             </head><body>
+            <p><a href="/dashboard">← 问题办理总览</a></p>
             <h1>督办周报 \(esc(ChinaTime.weekWords(week)))</h1>
-            <p>统计范围：\(esc(from.formatted(day))) 至 \(esc(to.addingTimeInterval(-1).formatted(day)))收集的问题</p>
+            <p>统计范围：\(PageFormat.day(from)) 至 \(PageFormat.day(to.addingTimeInterval(-1))) 收集的问题</p>
             <table><thead><tr>\(header)</tr></thead><tbody>
             \(body)
             </tbody></table>

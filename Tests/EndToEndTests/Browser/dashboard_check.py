@@ -174,7 +174,7 @@ def main():
         expect("transport-workbench" not in text("#timeline"), "the timeline names a key instead of the bureau")
         visit(f"/dashboard/cases/{args.case}?lang=en")
         expect("measure drafted" in text("#timeline"), "the English timeline is missing")
-        for word in ["Transport Bureau", "Government–enterprise meeting", "Routed automatically"]:
+        for word in ["Transport Bureau", "Government–enterprise meeting", "Automatic routing sent it to Transport Bureau"]:
             expect(word in text("main"), f"the English case page does not say {word!r}")
         expect("交通运输局" not in text("main"), "the English case page keeps the Chinese bureau name")
         shot("case-en")

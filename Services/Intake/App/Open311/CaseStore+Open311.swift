@@ -70,10 +70,11 @@ extension CaseStore {
         var fields: [(String, Open311Value)] = []
         fields.append(("service_request_id", .text(row["case_id"])))
         fields.append(("status", .text(status == "resolved" || status == "closed" ? "closed" : "open")))
-        fields.append(("status_notes", .text(row["status_notes"])))
+        // Open311's reads need no key: free text is masked as on the public results page.
+        fields.append(("status_notes", .text(PersonalDataMask.mask(row["status_notes"]))))
         fields.append(("service_name", .text(serviceName)))
         fields.append(("service_code", .text(code)))
-        fields.append(("description", .text(row["description"])))
+        fields.append(("description", .text(PersonalDataMask.mask(row["description"]))))
         fields.append(("agency_responsible", .text(agency)))
         fields.append(("service_notice", .text(nil)))
         fields.append(("requested_datetime", .text(Open311Time.format(submitted))))
@@ -104,7 +105,7 @@ extension CaseStore {
                     ("service_request_id", .text(row["case_id"])),
                     ("status", .text(pushedStatus ?? Self.open311Status(CaseStatus(rawValue: row["status"]) ?? .submitted))),
                     ("updated_datetime", .text(Open311Time.format(Date(timeIntervalSince1970: reportedAt)))),
-                    ("description", .text(row["note"])),
+                    ("description", .text(PersonalDataMask.mask(row["note"]))),
                     ("media_url", .text(nil)),
                 ]))
             }

@@ -265,9 +265,10 @@ struct Open311API: Sendable {
             }
             reportedAt = date
         }
-        let description = form["description"]?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let description, description.count > 4_000 {
-            throw Open311Error(.badRequest, "description_too_long", "description has at most 4,000 characters")
+        let description: String?
+        do { description = try CaseUpdateRequest.validNote(form["description"]) } catch let error as APIError {
+            throw Open311Error(.badRequest, error.code == "note_too_long" ? "description_too_long" : "invalid_description",
+                               error.code == "note_too_long" ? "description has at most 4,000 characters" : "description contains control characters")
         }
         let updateID = try await store.open311Update(CaseID(rawValue: caseID), status: status, note: description,
                                                      externalID: form["update_id"], reportedAt: reportedAt, key: key)

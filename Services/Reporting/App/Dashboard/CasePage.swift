@@ -18,7 +18,8 @@ extension CaseView {
             (lang("企业", "Enterprise"), esc(enterprise)),
         ]
         if let contact {
-            rows.append((lang("联系人", "Contact"), "<span id=\"case-contact\">\(esc([contact.name, contact.phone].compactMap { $0 }.joined(separator: " ")))</span>"))
+            let reach = [contact.name, contact.phone].compactMap { $0 }.joined(separator: " ")
+            rows.append((lang("联系人", "Contact"), "<span id=\"case-contact\">\(reach.isEmpty ? "—" : esc(reach))</span>"))
         }
         rows += [
             (lang("登记时间", "Recorded"), PageFormat.minute(submittedAt)),
@@ -57,7 +58,7 @@ extension CaseView {
     private func who(_ entry: TimelineEntry, _ lang: Language, _ words: Vocabulary) -> String {
         switch entry.type {
         case "case.submitted": return enterprise.flatMap { $0.isEmpty ? nil : $0 } ?? lang("群众", "A resident")
-        case "case.routed": return lang("系统自动交办", "Routed automatically")
+        case "case.routed": return lang("系统自动交办", "Automatic routing")
         case "case.deadline_tracked": return lang("督办系统", "Supervision")
         default: break
         }
@@ -75,19 +76,19 @@ extension CaseView {
     private func what(_ entry: TimelineEntry, _ lang: Language, _ words: Vocabulary) -> String {
         switch entry.type {
         case "case.submitted":
-            return lang("反映问题", "raised the problem") + (channel.map { "（\(esc(lang.channel($0)))）" } ?? "")
+            return lang("反映问题", "raised the problem") + (channel.map { lang("（\(esc(lang.channel($0)))）", " (\(esc(lang.channel($0))))") } ?? "")
         case "case.routed":
-            var text = lang("交办", "routed") + " → " + esc(words.bureau(entry.bureau, lang, routedName: entry.detail))
-            if let deadline = entry.deadline { text += "（\(lang("时限", "deadline")) \(PageFormat.minute(deadline))）" }
+            var text = lang("→ ", "sent it to ") + esc(words.bureau(entry.bureau, lang, routedName: entry.detail))
+            if let deadline = entry.deadline { text += lang("（时限 \(PageFormat.minute(deadline))）", " (deadline \(PageFormat.minute(deadline)))") }
             return text
         case "case.deadline_tracked":
-            return lang("纳入督办", "put under supervision")
+            return lang("纳入督办", "started keeping the deadline")
         default:
             var text = esc(entry.action.map(lang.action) ?? lang.event(entry.type))
             if entry.action == "dispatch" {
                 text += " → " + esc(words.bureau(entry.bureau, lang))
             } else if let detail = entry.detail {
-                text += "：<span class=\"prose\">\(esc(detail))</span>"
+                text += lang("：", ": ") + "<span class=\"prose\">\(esc(detail))</span>"
             }
             return text
         }

@@ -35,6 +35,8 @@ extension Language {
         case "invalid_order": self("排序只能是最新登记或按时限。", "Order is newest or by deadline.")
         case "invalid_query": self("关键词最多 200 字。", "Words: at most 200 characters.")
         case "intake_unavailable": self("无法连接受理服务，请稍后再试。", "Intake cannot be reached; try again shortly.")
+        case "sign_in_required": self("请先登录。", "Sign in first.")
+        case "page_not_found": self("没有这个页面。", "There is no such page.")
         default: problem(code, message: message)
         }
     }

@@ -1,3 +1,4 @@
+import DubanModels
 import DubanRuntime
 import Foundation
 import HTTPTypes
@@ -16,7 +17,7 @@ extension DashboardRoutes {
                          path: Self.workbenchPath, query: query.filter { $0.key == "lang" }, body: body).response
             }
             guard let key = request.cookies[Self.keyCookie]?.value, !key.isEmpty else {
-                return page(Workbench.signIn(lang, error: query["error"]))
+                return page(Workbench.signIn(lang, error: Self.outcome(query, lang).error))
             }
             guard let identity = try await identity(key) else {
                 var response = page(Workbench.signIn(lang, error: lang("密钥无效或已吊销，请重新登录。", "The key is unknown or revoked; sign in again.")))
@@ -25,7 +26,8 @@ extension DashboardRoutes {
             }
             let now = clock.now()
             let workbench = try await database.read { try Workbench.compute(identity: identity, now: now, in: $0) }
-            return page(workbench.html(lang, words: words, message: query["done"], error: query["error"], code: query["code"]))
+            let outcome = Self.outcome(query, lang)
+            return page(workbench.html(lang, words: words, message: outcome.message, error: outcome.error, code: outcome.code))
         }
         // The case page as the signed-in bureau sees it: with the submitter's contact when intake says the key may see it.
         router.get(RouterPath(Self.workbenchPath + "/cases/{id}")) { request, context -> Response in
@@ -43,7 +45,7 @@ extension DashboardRoutes {
         router.post(RouterPath(ImportPage.path)) { request, _ -> Response in
             let lang = Language(query: request.queryDictionary)
             guard let key = request.cookies[Self.keyCookie]?.value, !key.isEmpty else {
-                return Self.redirect(lang, ["error": lang("请先登录。", "Sign in first.")])
+                return Self.redirect(lang, ["code": "sign_in_required"])
             }
             let contentType = request.headers[.contentType] ?? ""
             let body: ByteBuffer
@@ -71,7 +73,7 @@ extension DashboardRoutes {
             let key = (form["key"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: ",") }),
                   try await identity(key) != nil else {
-                return Self.redirect(lang, ["error": lang("密钥无效或已吊销。", "The key is unknown or revoked.")])
+                return Self.redirect(lang, ["code": "api_key_invalid"])
             }
             var response = Self.redirect(lang, [:])
             response.setCookie(Self.cookie(key))
@@ -87,24 +89,24 @@ extension DashboardRoutes {
             let lang = Language(query: form)
             let id = try context.parameters.require("id")
             guard let key = request.cookies[Self.keyCookie]?.value, !key.isEmpty else {
-                return Self.redirect(lang, ["error": lang("请先登录。", "Sign in first.")])
+                return Self.redirect(lang, ["code": "sign_in_required"])
             }
             let action = form["action"] ?? ""
             let note = form["note"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
             guard form["days"].map({ $0.isEmpty || Int($0) != nil }) ?? true else {
-                return Self.redirect(lang, ["error": lang("延期天数须为整数。", "Days must be a whole number.")])
+                return Self.redirect(lang, ["code": "invalid_days", "case": id])
             }
             let days = form["days"].flatMap { Int($0) }
             do {
                 try await intake.update(caseID: id, key: key,
                                         .init(action: action, note: note, days: action == "request_extension" ? days : nil))
             } catch let failure as IntakeClient.Failure {
-                return Self.redirect(lang, ["error": "\(id)：\(lang.problem(failure.code, message: failure.message))", "code": failure.code])
+                return Self.redirect(lang, ["code": failure.code, "case": id])
             } catch {
                 logger.error("workbench: intake unreachable", metadata: ["error": "\(error)"])
-                return Self.redirect(lang, ["error": lang("无法连接受理服务，请稍后再试。", "Intake cannot be reached; try again shortly.")])
+                return Self.redirect(lang, ["code": "intake_unavailable", "case": id])
             }
-            return Self.redirect(lang, ["done": "\(id): \(lang.action(action)) ✓"])
+            return Self.redirect(lang, ["done": action, "case": id])
         }
     }
 
@@ -122,6 +124,18 @@ extension DashboardRoutes {
 
     private static func cookie(_ value: String) -> Cookie {
         Cookie(name: keyCookie, value: value, maxAge: value.isEmpty ? 0 : nil, path: workbenchPath, httpOnly: true, sameSite: .strict)
+    }
+
+    /// What the page after a form says, from the redirect's query: `done=<action>` or `code=<error code>`, with the
+    /// `case`. Only codes travel in the address and the page writes the words, so no link can make the workbench show
+    /// a text of someone else's choosing.
+    static func outcome(_ query: [String: String], _ lang: Language) -> (message: String?, error: String?, code: String?) {
+        let caseID = query["case"].flatMap { (try? /[A-Za-z0-9_-]{1,64}/.wholeMatch(in: $0)) != nil ? $0 + "：" : nil } ?? ""
+        if let done = query["done"], let action = CaseAction(rawValue: done) {
+            return (caseID + lang.action(action.rawValue) + " ✓", nil, nil)
+        }
+        guard let code = query["code"], (try? /[a-z_]{1,64}/.wholeMatch(in: code)) != nil else { return (nil, nil, nil) }
+        return (nil, caseID + lang.pageProblem(code, message: lang("操作未完成（\(code)）。", "Not done (\(code)).")), code)
     }
 
     private static func redirect(_ lang: Language, _ query: [String: String]) -> Response {

@@ -72,6 +72,12 @@ struct DashboardRoutes: Sendable {
                             query: query, body: results.html(lang, words: words)).response
         }
         registerWorkbench(on: router)
+        // Any other address under the pages: a page saying so, not an empty 404.
+        for prefix in ["/dashboard", "/public"] {
+            router.get(RouterPath(prefix + "/**")) { request, _ -> Response in
+                throw APIError.notFound("page_not_found", "no page at \(request.uri.path)")
+            }
+        }
     }
 
     /// A case's page; `contact` only where the signed-in key may see it.

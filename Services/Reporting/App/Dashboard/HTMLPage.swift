@@ -99,7 +99,7 @@ struct HTMLPage {
         table.cards td::before{content:attr(data-label);color:#52606d;text-align:left;flex:0 0 auto;max-width:45%}
         table.cards td.block{display:block;text-align:left}table.cards td.block::before{display:block;margin-bottom:.2rem}
         table.cards td.main{display:block;text-align:left;font-weight:bold}table.cards td.main::before{content:none}
-        table.cards td.rank{display:none}.rank-inline{display:inline}table.fields th{width:5.5em}form.inline textarea{min-width:0;width:100%}}
+        table.cards td.rank{display:none}.rank-inline{display:inline}table.fields th{width:1%;white-space:nowrap;overflow-wrap:normal}form.inline textarea{min-width:0;width:100%}}
         """
 }
 

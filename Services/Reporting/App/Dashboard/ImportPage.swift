@@ -23,7 +23,7 @@ enum ImportPage {
                     "\(report.rows) rows: \(report.created) created, \(report.duplicates) already imported, \(report.failed) failed")
         if let skipped = report.skipped, skipped > 0 { out += lang("，跳过空行 \(skipped) 行", ", \(skipped) empty rows skipped") }
         if let encoding = report.encoding { out += lang("（文件编码 \(encoding)）", " (read as \(encoding))") }
-        out += "。</p>"
+        out += lang("。", ".") + "</p>"
         let headings = [lang("行", "Row"), lang("编号", "Ref"), lang("结果", "Outcome"), lang("说明", "Detail")]
         out += "<table id=\"import-rows\" class=\"cards\"><thead><tr>" + headings.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for row in report.results {
@@ -35,10 +35,10 @@ enum ImportPage {
                 detail = row.id.map { "<a href=\"/dashboard/cases/\(esc($0))\(lang == .en ? "?lang=en" : "")\">\(esc($0))</a>" } ?? ""
             case "duplicate":
                 outcome = lang("已导入过", "already imported")
-                detail = esc(row.id)
+                detail = row.id.map { "<a href=\"/dashboard/cases/\(esc($0))\(lang == .en ? "?lang=en" : "")\">\(esc($0))</a>" } ?? ""
             default:
                 outcome = lang("失败", "failed")
-                detail = esc(row.message ?? row.code)
+                detail = "<span data-code=\"\(esc(row.code))\">\(esc(lang.problem(row.code ?? "", message: row.message ?? "")))</span>"
             }
             out += "<tr data-outcome=\"\(esc(row.outcome))\">" + cell(headings[0], "\(row.row)", numeric: true)
             out += cell(headings[1], esc(row.ref ?? "—")) + cell(headings[2], outcome) + cell(headings[3], detail) + "</tr>"

@@ -16,7 +16,21 @@ extension Language {
         case "file_required": self("请选择要导入的 CSV 文件。", "Choose the CSV file to import.")
         case "invalid_utf8": self("无法识别文件编码：请另存为 CSV（UTF-8 或 GBK）。", "The file's encoding is not UTF-8 or GBK: save it as CSV again.")
         case "spreadsheet_not_csv": self("这是 Excel 工作簿：请在 Excel/WPS 中另存为 CSV 后导入。", "This is a workbook: save it as CSV in Excel or WPS first.")
-        case "unknown_column", "column_required", "duplicate_column": self("表头有误：", "The header row is wrong: ") + message
+        case "unknown_column": self("表头有不认识的列名。可用的列：标题、问题描述（必填），编号、来源、企业名称、联系人、联系电话、类别、地址、经度、纬度（或英文列名 title、description 等）。",
+                                    "The header row names a column Duban does not know: " + message)
+        case "column_required": self("表头缺少必填的列：标题、问题描述。", "The header row lacks a required column: " + message)
+        case "duplicate_column": self("表头有两列意思相同，请删去一列。", "Two columns of the header mean the same: " + message)
+        case "title_required": self("缺少标题。", "The title is missing.")
+        case "description_required": self("缺少问题描述。", "The description is missing.")
+        case "title_too_long": self("标题太长，最多 200 字。", "The title is too long: at most 200 characters.")
+        case "description_too_long": self("问题描述太长，最多 4000 字。", "The description is too long: at most 4,000 characters.")
+        case "invalid_title", "invalid_description", "invalid_note": self("文字中有控制字符，请删去后再试。", "The text holds control characters: remove them.")
+        case "invalid_channel": self("来源不对：可填 政企交流会、12345热线、网站、联络员。", "The channel is wrong: meeting, hotline, web or liaison.")
+        case "invalid_coordinates": self("经纬度不对：纬度 −90 到 90，经度 −180 到 180。", "The coordinates are wrong: latitude −90 to 90, longitude −180 to 180.")
+        case "too_many_fields": self("这一行的格子比表头多。", "This row has more cells than the header.")
+        case "idempotency_key_reused": self("这个编号已导入过另一条内容不同的问题。", "This ref was imported before with different content.")
+        case "invalid_csv": self("文件不是有效的 CSV（可能有未闭合的引号）。", "The file is not valid CSV (perhaps a quote is not closed).")
+        case "invalid_multipart", "multipart_boundary_required": self("上传的表单不完整，请重新选择文件上传。", "The upload was incomplete: choose the file and upload it again.")
         case "too_many_rows": self("一次最多导入 10000 行，请拆分文件。", "At most 10,000 rows per import: split the file.")
         case "body_too_large": self("文件太大。", "The file is too large.")
         default: message

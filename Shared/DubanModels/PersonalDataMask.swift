@@ -1,10 +1,10 @@
 import Foundation
 
 /// Masks what identifies a person in text shown to the public: mobile and landline numbers, ID card numbers and
-/// email addresses keep only a hint of their shape. Names inside free text cannot be found reliably, so the public
-/// page never shows the submitter's fields at all (reporting does not even hold their name or phone); this masks what
-/// people write into titles, descriptions and notes.
-enum PersonalDataMask {
+/// email addresses keep only a hint of their shape. Names inside free text cannot be found reliably, so public
+/// outputs (reporting's `/public`, intake's Open311 reads, which need no key) never show the submitter's fields at
+/// all; this masks what people write into titles, descriptions and notes.
+public enum PersonalDataMask {
     private static var patterns: [Regex<Substring>] { [  // literals, compiled with the program
         /[0-9]{17}[0-9Xx]/,  // 身份证号, before the phone numbers it contains
         /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/,
@@ -13,7 +13,7 @@ enum PersonalDataMask {
         /[0-9]{7,}/,  // any other long number
     ] }
 
-    static func mask(_ text: String?) -> String? {
+    public static func mask(_ text: String?) -> String? {
         guard var text else { return nil }
         for pattern in patterns {
             text = text.replacing(pattern) { match in
