@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "DubanModels", path: "Shared/DubanModels"),
         .target(
             name: "DubanStorage",
-            dependencies: ["CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CSQLite", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/DubanStorage"
         ),
         .target(
@@ -89,7 +89,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "duban",
-            dependencies: ["DubanRuntime", "DubanMessaging", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["DubanRuntime", "DubanMessaging", "DubanStorage", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tools/duban"
         ),
         .executableTarget(

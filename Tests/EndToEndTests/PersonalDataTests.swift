@@ -85,6 +85,28 @@ extension EndToEnd {
             let publicPage = String(decoding: try await stack.request("reporting", "GET", "/dashboard/cases/\(id)").body, as: UTF8.self)
             #expect(!publicPage.contains(Self.phone) && !publicPage.contains(Self.name))
 
+            // Every view of the contact, and every refusal, is in intake's audit trail, which `duban audit verify` checks.
+            let intakeData = stack.directory + "/data/intake"
+            let query = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "print('\\n'.join(f'{a}|{o}' for a, o in db.execute(\"SELECT actor, outcome FROM audit_log WHERE action = 'contact.view' ORDER BY seq\")))"
+            let views = try ChildProcess.run("/usr/bin/env", ["python3", "-c", query, intakeData + "/intake.sqlite"]).output
+            #expect(views.split(separator: "\n").map(String.init) == ["owner-desk|done", "triage-desk|done", "other-desk|refused",
+                                                                      "test-source|refused", "owner-desk|done", "other-desk|refused"], "\(views)")
+            let changesQuery = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "print(','.join(f'{a}:{c}' for a, c in db.execute(\"SELECT action, actor FROM audit_log WHERE subject = ? AND action LIKE 'case.%' ORDER BY seq\", (sys.argv[2],))))"
+            let changes = try ChildProcess.run("/usr/bin/env", ["python3", "-c", changesQuery, intakeData + "/intake.sqlite", id]).output
+            #expect(changes.hasPrefix("case.submit:test-source"), "the submission is recorded with the key that made it: \(changes)")
+            let keyActs = try ChildProcess.run("/usr/bin/env", ["python3", "-c", query.replacingOccurrences(of: "contact.view", with: "key.create"),
+                                                                intakeData + "/intake.sqlite"]).output
+            #expect(keyActs.split(separator: "\n").count == 4 && keyActs.hasPrefix("operator:"), "every key made is recorded: \(keyActs)")
+            let verified = try ChildProcess.run(stack.binDirectory + "/duban", ["audit", "verify", "--data-dir", intakeData])
+            #expect(verified.status == 0 && verified.output.contains("audit trail intact"), "\(verified.output)")
+            let tamper = "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+                + "db.execute(\"UPDATE audit_log SET outcome = 'done' WHERE seq = (SELECT MIN(seq) FROM audit_log WHERE outcome = 'refused')\"); db.commit()"
+            #expect(try ChildProcess.run("/usr/bin/env", ["python3", "-c", tamper, intakeData + "/intake.sqlite"]).status == 0)
+            let broken = try ChildProcess.run(stack.binDirectory + "/duban", ["audit", "verify", "--data-dir", intakeData])
+            #expect(broken.status == 1 && broken.output.contains("altered"), "\(broken.output)")
+
             // Carried to every service: reporting keeps the case, routing and escalation read it.
             _ = try await stack.waitForCase(id) { $0["timeline"] as? [Any] != nil && ($0["timeline"] as? [Any])?.count == 3 }
             for service in Stack.services {

@@ -1,6 +1,7 @@
 import Crypto
 import DubanModels
 import DubanRuntime
+import DubanStorage
 import Foundation
 import GRDB
 import HTTPTypes
@@ -42,7 +43,8 @@ struct APIKeys: Sendable {
     }
 
     /// Creates a key and returns it; only its hash is kept, so this is the one time it can be read.
-    func create(name: String, scopes: [String]) throws -> String {
+    /// Creates a key and records the act in the audit trail (`actor`: who ran the command).
+    func create(name: String, scopes: [String], actor: String = AuditActor.operatorOnThisHost) throws -> String {
         guard !name.isEmpty, name.count <= 64 else { throw KeyError("a key name has 1 to 64 characters") }
         guard !scopes.isEmpty else { throw KeyError("give at least one --scope") }
         for scope in scopes where !Self.isScope(scope) {
@@ -60,15 +62,20 @@ struct APIKeys: Sendable {
             try db.execute(sql: "INSERT INTO api_key (name, hash, scopes, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [name, Self.hash(secret), scopes.sorted().joined(separator: " "),
                                        Date().timeIntervalSince1970])
+            try AuditTrail.append(actor: actor, action: "key.create", subject: name, detail: scopes.sorted().joined(separator: " "),
+                                  at: Date(), in: db)
         }
         return secret
     }
 
-    func revoke(name: String) throws -> Bool {
+    /// Revokes the live key called `name`, recording the act in the audit trail; false when there is none.
+    func revoke(name: String, actor: String = AuditActor.operatorOnThisHost) throws -> Bool {
         try database.write { db in
             try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                            arguments: [Date().timeIntervalSince1970, name])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try AuditTrail.append(actor: actor, action: "key.revoke", subject: name, at: Date(), in: db)
+            return true
         }
     }
 

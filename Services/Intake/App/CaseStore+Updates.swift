@@ -1,5 +1,6 @@
 import DubanModels
 import DubanRuntime
+import DubanStorage
 import Foundation
 import GRDB
 
@@ -84,7 +85,9 @@ extension CaseStore {
         try db.execute(sql: """
             INSERT INTO case_update (case_id, external_id, actor, action, status, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [id.rawValue, externalID, key.name, action.rawValue, next.rawValue, request.note, now.timeIntervalSince1970])
-        return UpdatedCase(id: id, updateID: db.lastInsertedRowID, action: action,
+        let updateID = db.lastInsertedRowID
+        try AuditTrail.append(actor: key.name, action: "case.\(action.rawValue)", subject: id.rawValue, detail: next.rawValue, at: now, in: db)
+        return UpdatedCase(id: id, updateID: updateID, action: action,
                            status: CaseStatus.effective(intakeStatus: next, returns: row["returns"] + (action == .return ? 1 : 0),
                                                         routings: row["routings"], latestIsTriage: row["latest_triage"]))
     }

@@ -6,7 +6,7 @@ import DubanRuntime
 @main
 struct Duban: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "duban", abstract: "Duban administration.", subcommands: [Keygen.self])
+        commandName: "duban", abstract: "Duban administration.", subcommands: [Keygen.self, Audit.self])
 }
 
 struct Keygen: ParsableCommand {
