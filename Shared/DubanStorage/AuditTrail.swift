@@ -56,10 +56,13 @@ public enum AuditTrail {
     public static func createTables(_ db: Database) throws {
         try db.create(table: "audit_log") { t in
             t.primaryKey("seq", .integer)
-            t.column("at", .double).notNull().indexed()
-            t.column("actor", .text).notNull().indexed()
+            // No secondary index: every submission appends a row in its own transaction, and an index per column
+            // cost a fifth of intake's durable POST rate (docs/PERFORMANCE.md). Rows are appended in time order, so a
+            // time range is a range of `seq`; searches by person or case scan, which an audit search can afford.
+            t.column("at", .double).notNull()
+            t.column("actor", .text).notNull()
             t.column("action", .text).notNull()
-            t.column("subject", .text).notNull().indexed()
+            t.column("subject", .text).notNull()
             t.column("outcome", .text).notNull()
             t.column("detail", .text).notNull()
             t.column("previous_hash", .text).notNull()
@@ -105,7 +108,19 @@ public enum AuditTrail {
             content.append(contentsOf: "\(field.utf8.count):".utf8)
             content.append(contentsOf: field.utf8)
         }
-        return SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        return hex(SHA256.hash(data: content))
+    }
+
+    /// Lowercase hex, by table: `String(format:)` per byte cost more than the hash itself on the submit path.
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Walks the chain from the anchor (or the start) in `seq` order and names the first row that does not follow.

@@ -52,15 +52,6 @@ struct CSVImport {
     let source: String
     /// Category names a cell may use, from `routing.yaml`.
     var categories = CategoryNames()
-    /// Who the audit trail says submitted each row: the key's name, or the operator who ran `intake import`.
-    var actor: String
-
-    init(store: CaseStore, source: String, categories: CategoryNames = CategoryNames(), actor: String? = nil) {
-        self.store = store
-        self.source = source
-        self.categories = categories
-        self.actor = actor ?? source
-    }
 
     /// Checks the file as a whole (encoding, CSV syntax, header), then imports every row.
     /// - Throws: ``APIError`` 400 with `spreadsheet_not_csv`, `invalid_utf8` (neither UTF-8, UTF-16 with a byte-order mark,
@@ -149,7 +140,7 @@ struct CSVImport {
             let draft = try CaseSubmission.parse(object: object)
             let hash = try requestHash(draft)
             let key = "csv:\(source):" + (ref.map { "ref:\($0)" } ?? "row:\(hash)")
-            let (submitted, isNew) = try await store.submitReportingNew(draft, actor: actor, idempotencyKey: key, requestHash: hash)
+            let (submitted, isNew) = try await store.submitReportingNew(draft, idempotencyKey: key, requestHash: hash)
             return RowResult(row: number, ref: ref, outcome: isNew ? .created : .duplicate, id: submitted.id.rawValue)
         } catch let error as APIError {
             return RowResult(row: number, ref: ref, outcome: .error, code: error.code, message: error.message)

@@ -23,12 +23,11 @@ struct CaseStore: Sendable {
 
     /// Stores a case and its event; with an idempotency key, a retry of the same request returns the same case, and
     /// the same key with a different request is refused.
-    /// `actor`: who submits (the API key's name), for the audit trail.
-    func submit(_ draft: CaseDraft, actor: String, idempotencyKey: String? = nil, requestHash: String = "",
+    func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "",
                 open311: Open311Extras? = nil) async throws -> SubmittedCase {
         let now = clock.now()
         return try await writer.write { db in
-            let submitted = try store(draft, actor: actor, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
+            let submitted = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
             if let open311 {
                 try db.execute(sql: "UPDATE case_record SET service_code = ?, media_url = ?, source = ? WHERE case_id = ?",
                                arguments: [open311.serviceCode, open311.mediaURL, open311.source, submitted.id.rawValue])
@@ -38,10 +37,10 @@ struct CaseStore: Sendable {
     }
 
     /// The same, saying whether the case is new or an earlier one returned for the same idempotency key.
-    func submitReportingNew(_ draft: CaseDraft, actor: String, idempotencyKey: String, requestHash: String) async throws -> (SubmittedCase, Bool) {
+    func submitReportingNew(_ draft: CaseDraft, idempotencyKey: String, requestHash: String) async throws -> (SubmittedCase, Bool) {
         let now = clock.now()
         return try await writer.write { db in
-            try store(draft, actor: actor, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
         }
     }
 
@@ -54,14 +53,14 @@ struct CaseStore: Sendable {
     }
 
     /// The same, for a caller on its own thread (the ZeroMQ ingress): returns once the case is committed.
-    func submitWaiting(_ draft: CaseDraft, actor: String, idempotencyKey: String?, requestHash: String) throws -> SubmittedCase {
+    func submitWaiting(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String) throws -> SubmittedCase {
         let now = clock.now()
         return try database.write { db in
-            try store(draft, actor: actor, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
+            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
         }
     }
 
-    private func store(_ draft: CaseDraft, actor: String, idempotencyKey: String?, requestHash: String, at now: Date,
+    private func store(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String, at now: Date,
                        in db: Database) throws -> (case: SubmittedCase, isNew: Bool) {
             let encoder = Self.encoder
             if let idempotencyKey {
@@ -89,7 +88,6 @@ struct CaseStore: Sendable {
                                          try draft.location.map { try encoder.encode($0) }, CaseStatus.submitted.rawValue,
                                          now.timeIntervalSince1970])
             try events.append(.caseSubmitted(CaseSubmitted(draft: draft, submittedAt: now)), caseID: id, at: now, in: db)
-            try AuditTrail.append(actor: actor, action: "case.submit", subject: id.rawValue, detail: draft.channel.rawValue, at: now, in: db)
             if let idempotencyKey {
                 try db.cachedStatement(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])

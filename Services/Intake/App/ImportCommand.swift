@@ -35,7 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
         let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
         let store = CaseStore(database: database.writer, events: EventLog(producer: Intake.descriptor.name), clock: .system)
         let report: CSVImport.Report
-        do { report = try await CSVImport(store: store, source: source, categories: categories, actor: AuditActor.operatorOnThisHost).run(data) } catch let error as APIError {
+        do { report = try await CSVImport(store: store, source: source, categories: categories).run(data) } catch let error as APIError {
             throw Self.dataError(error.code, error.message)
         }
         for result in report.results {

@@ -79,7 +79,7 @@ public enum Intake: DubanService {
             }
         }
         migrator.registerMigration("intake-v6-audit") { db in
-            // Who did what: key administration, every view of a submitter's contact, every change to a case
+            // Who did what: key administration, every view of a submitter's contact, every update to a case
             // (docs/ARCHITECTURE.md, "Audit trail").
             try AuditTrail.createTables(db)
         }
@@ -112,7 +112,7 @@ public enum Intake: DubanService {
                          body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
             }
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
-                let submitter = try await keys.authenticate(request, scope: "submit")
+                _ = try await keys.authenticate(request, scope: "submit")
                 let body = try await jsonBody(request)
                 let draft = try CaseSubmission.parse(body)
                 let key = request.headers[idempotencyKeyHeader]
@@ -120,8 +120,7 @@ public enum Intake: DubanService {
                     throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
                 }
                 // The request's fingerprint matters only when a key asks for idempotency.
-                return JSONResponse(try await store.submit(draft, actor: submitter.name, idempotencyKey: key,
-                                                           requestHash: key == nil ? "" : try requestHash(draft)),
+                return JSONResponse(try await store.submit(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft)),
                                     status: .created)
             }
             router.post("/v1/cases/{id}/updates") { request, context -> JSONResponse<UpdatedCase> in

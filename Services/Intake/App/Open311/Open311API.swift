@@ -231,7 +231,7 @@ struct Open311API: Sendable {
     private func createRequest(_ form: [String: String]) async throws -> Open311Document {
         let key = try await authorize(form, scope: "submit")
         let draft = try Open311Submission.draft(form, catalog: catalog)
-        let submitted = try await store.submit(draft.draft, actor: key.name, idempotencyKey: nil, requestHash: "",
+        let submitted = try await store.submit(draft.draft, idempotencyKey: nil, requestHash: "",
                                                open311: .init(serviceCode: draft.serviceCode, mediaURL: form["media_url"],
                                                               addressID: form["address_id"], source: key.name))
         return Open311Document(root: "service_requests", value: .list(item: "request", [
