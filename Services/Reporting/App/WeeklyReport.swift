@@ -95,7 +95,7 @@ public struct WeeklyReport: Codable, Sendable {
             <!doctype html>
             <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
             <title>督办周报 \(esc(ChinaTime.weekWords(week)))</title>
-            <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:first-child,th{text-align:left}td:first-child{white-space:nowrap}</style>
+            <style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #999;padding:.3em .6em;text-align:right}td:first-child,th{text-align:left}td:first-child,th{white-space:nowrap}</style>
             </head><body>
             <p><a href="/dashboard">← 问题办理总览</a></p>
             <h1>督办周报 \(esc(ChinaTime.weekWords(week)))</h1>

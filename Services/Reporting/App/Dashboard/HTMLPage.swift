@@ -97,6 +97,7 @@ struct HTMLPage {
         table.cards tr{background:#fff;border:1px solid #e4e7eb;border-radius:6px;margin:0 0 .6rem;padding:.3rem .5rem}
         table.cards td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.2rem 0;text-align:right}
         table.cards td::before{content:attr(data-label);color:#52606d;text-align:left;flex:0 0 auto;max-width:45%}
+        table.cards td[colspan]{display:block;text-align:left}table.cards td[colspan]::before{content:none}
         table.cards td.block{display:block;text-align:left}table.cards td.block::before{display:block;margin-bottom:.2rem}
         table.cards td.main{display:block;text-align:left;font-weight:bold}table.cards td.main::before{content:none}
         table.cards td.rank{display:none}.rank-inline{display:inline}table.fields th{width:1%;white-space:nowrap;overflow-wrap:normal}form.inline textarea{min-width:0;width:100%}}
