@@ -267,8 +267,9 @@ struct Open311API: Sendable {
         }
         let description: String?
         do { description = try CaseUpdateRequest.validNote(form["description"]) } catch let error as APIError {
-            throw Open311Error(.badRequest, error.code == "note_too_long" ? "description_too_long" : "invalid_description",
-                               error.code == "note_too_long" ? "description has at most 4,000 characters" : "description contains control characters")
+            // The note's rule, under Open311's name for the field.
+            throw Open311Error(.badRequest, error.code.replacingOccurrences(of: "note", with: "description"),
+                               error.message.replacingOccurrences(of: "note", with: "description"))
         }
         let updateID = try await store.open311Update(CaseID(rawValue: caseID), status: status, note: description,
                                                      externalID: form["update_id"], reportedAt: reportedAt, key: key)
