@@ -6,11 +6,12 @@ import Foundation
 /// all; this masks what people write into titles, descriptions and notes.
 public enum PersonalDataMask {
     private static var patterns: [Regex<Substring>] { [  // literals, compiled with the program
-        /[0-9]{17}[0-9Xx]/,  // 身份证号, before the phone numbers it contains
+        // Digits half-width or full-width (０-９): a Chinese input method in full-width mode types the latter.
+        /[0-9０-９]{17}[0-9０-９XxＸｘ]/,  // 身份证号, before the phone numbers it contains
         /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/,
-        /(?:\+?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}/,  // mobile
-        /0[0-9]{2,3}-?[0-9]{7,8}/,  // landline with area code
-        /[0-9]{7,}/,  // any other long number
+        /(?:\+?86[- ]?)?[1１][3-9３-９][0-9０-９](?:[- ]?[0-9０-９]{4}){2}/,  // mobile
+        /[0０][0-9０-９]{2,3}-?[0-9０-９]{7,8}/,  // landline with area code
+        /[0-9０-９]{7,}/,  // any other long number
     ] }
 
     public static func mask(_ text: String?) -> String? {

@@ -57,6 +57,8 @@ import Testing
 
     @Test func publicTextIsMasked() {
         #expect(PersonalDataMask.mask("请回电13812345678") == "请回电138******78")
+        #expect(PersonalDataMask.mask("或１３８１２３４５６７８，身份证１１０１０１１９９００３０７１２３Ｘ") == "或１３８******７８，身份证１１０*************３Ｘ",
+                "full-width digits, as a Chinese input method types them")
         #expect(PersonalDataMask.mask("身份证43010219900101123X，电话 0731-88886666") == "身份证430*************3X，电话 073********66")
         #expect(PersonalDataMask.mask("邮箱 zhang.san@example.com") == "邮箱 zha****************om")
         #expect(PersonalDataMask.mask("3 号楼 12 户停水") == "3 号楼 12 户停水", "short numbers stay")

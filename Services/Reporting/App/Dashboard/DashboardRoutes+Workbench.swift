@@ -130,7 +130,7 @@ extension DashboardRoutes {
     /// `case`. Only codes travel in the address and the page writes the words, so no link can make the workbench show
     /// a text of someone else's choosing.
     static func outcome(_ query: [String: String], _ lang: Language) -> (message: String?, error: String?, code: String?) {
-        let caseID = query["case"].flatMap { (try? /[A-Za-z0-9_-]{1,64}/.wholeMatch(in: $0)) != nil ? $0 + "：" : nil } ?? ""
+        let caseID = query["case"].flatMap { (try? /[A-Za-z0-9_-]{1,64}/.wholeMatch(in: $0)) != nil ? $0 + lang("：", ": ") : nil } ?? ""
         if let done = query["done"], let action = CaseAction(rawValue: done) {
             return (caseID + lang.action(action.rawValue) + " ✓", nil, nil)
         }
