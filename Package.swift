@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // libzmq from Debian's libzmq3-dev, linked through the module map (pkg-config adds a forbidden -isystem flag).
@@ -87,6 +89,21 @@ let package = Package(
             ],
             path: "Shared/DubanRuntime"
         ),
+        // People: roles, signed session tokens, and the gate every service's HTTP API stands behind.
+        .target(
+            name: "DubanIdentity",
+            dependencies: [
+                "DubanRuntime", "DubanModels",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/DubanIdentity"
+        ),
         .executableTarget(
             name: "duban",
             dependencies: ["DubanRuntime", "DubanMessaging", "DubanStorage", "ZeroMQ", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,13 +125,22 @@ let package = Package(
         .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                                                               .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RoutingServiceTests", dependencies: ["RoutingService", "DubanModels", "DubanRuntime"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ"], exclude: ["Browser"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DubanModels", "ZeroMQ", .product(name: "HummingbirdOTP", package: "hummingbird-auth")],
+                    exclude: ["Browser"]),
         .testTarget(name: "ReportingServiceTests", dependencies: ["ReportingService", "DubanRuntime", "DubanMessaging",
                                                                 "DubanStorage", "DubanModels", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EscalationServiceTests", dependencies: ["EscalationService", "DubanRuntime", "DubanMessaging",
                                                                  .product(name: "Hummingbird", package: "hummingbird"),
                                                                  .product(name: "Crypto", package: "swift-crypto"),
                                                                  "DubanStorage", "DubanModels", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DubanIdentityTests", dependencies: ["DubanIdentity", "DubanRuntime",
+                                                             .product(name: "Hummingbird", package: "hummingbird"),
+                                                             .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "IntakeServiceTests", dependencies: ["IntakeService", "DubanIdentity", "DubanRuntime", "DubanStorage",
+                                                             .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                                                             .product(name: "Hummingbird", package: "hummingbird"),
+                                                             .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DeploymentTests", dependencies: ["DubanRuntime", .product(name: "Yams", package: "Yams")]),
     ]
 )
@@ -123,14 +149,16 @@ package.targets += service("Intake", executable: "intake", dependencies: [
     .product(name: "Crypto", package: "swift-crypto"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Yams", package: "Yams"),
     .product(name: "SwiftCSV", package: "SwiftCSV"), .product(name: "MultipartKit", package: "multipart-kit"),
+    "DubanIdentity", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+    .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
 ])
 package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
 package.targets += service("Escalation", executable: "escalation", dependencies: [
     .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
-    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "ArgumentParser", package: "swift-argument-parser"), "DubanIdentity",
 ])
 package.targets += service("Reporting", executable: "reporting", dependencies: [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "AsyncHTTPClient", package: "async-http-client"),
-    .product(name: "Yams", package: "Yams"),
+    .product(name: "Yams", package: "Yams"), "DubanIdentity",
 ])

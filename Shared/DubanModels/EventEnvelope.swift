@@ -226,4 +226,12 @@ public enum CaseAction: String, Codable, Sendable, CaseIterable {
     case reject
     /// The submitter's satisfaction, 1–5.
     case rate
+    /// A leader's written instruction on the case (批示): it reaches the owning bureau as a notice.
+    case instruct
+    /// A bureau clerk asks the bureau's head to return the case (拟退回); the head decides.
+    case proposeReturn = "propose_return"
+    /// A bureau clerk asks the bureau's head to request more time (拟申请延期); the head decides.
+    case proposeExtension = "propose_extension"
+    /// The bureau's head decides a clerk's proposal; approved, the return or extension request follows at once.
+    case decideProposal = "decide_proposal"
 }

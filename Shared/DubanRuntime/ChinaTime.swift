@@ -9,6 +9,18 @@ public enum ChinaTime {
         return calendar
     }()
 
+    public static let zone = TimeZone(secondsFromGMT: 8 * 3_600)!
+
+    /// Midnight in Beijing time of a `yyyy-MM-dd` day; nil for anything else, and for a day that does not exist
+    /// (the calendar would roll 2026-13-45 over into 2027).
+    public static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).compactMap { Int($0) }
+        guard parts.count == 3, (2000...2100).contains(parts[0]),
+              let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        let back = calendar.dateComponents([.year, .month, .day], from: date)
+        return (back.year, back.month, back.day) == (parts[0], parts[1], parts[2]) ? date : nil
+    }
+
     /// An ISO week as people write it: `2026-W49` → `2026年第49周`; anything else as it is. Ids and APIs keep the ISO
     /// form; notices and pages show this one.
     public static func weekWords(_ week: String) -> String {

@@ -39,7 +39,7 @@ public struct ServiceBuildContext: Sendable {
 /// A service's own contributions.
 public struct ServiceParts: Sendable {
     /// Adds the service's HTTP routes.
-    public var routes: @Sendable (Router<BasicRequestContext>) -> Void
+    public var routes: @Sendable (Router<DubanRequestContext>) -> Void
     /// Applies an incoming event inside the listener's transaction; `nil` for services that consume none.
     public var onEvent: EventListener.Handler?
     /// Long-running workers besides the HTTP server and the messaging links.
@@ -47,7 +47,7 @@ public struct ServiceParts: Sendable {
     /// Facts the service adds to `GET /health`.
     public var health: @Sendable () async throws -> [String: String]
 
-    public init(routes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+    public init(routes: @escaping @Sendable (Router<DubanRequestContext>) -> Void = { _ in },
                 onEvent: EventListener.Handler? = nil,
                 services: [any Service] = [],
                 health: @escaping @Sendable () async throws -> [String: String] = { [:] }) {

@@ -34,7 +34,8 @@ public enum ServiceApplication {
         let refusedPeers: @Sendable () -> Int = { [listener] in listener?.refusedHandshakes ?? 0 }
         services += parts.services
 
-        let router = Router()
+        let router = Router(context: DubanRequestContext.self)
+        let management = try ManagementAccess(settings: settings)
         _ = MetricsEndpoint.registry  // swift-metrics goes to Prometheus before the first request is measured
         router.add(middleware: RequestMetricsMiddleware())
         let database = opened.context.database
@@ -43,10 +44,21 @@ public enum ServiceApplication {
             try await HealthReport.measure(service: descriptor.name, database: database, relays: relays,
                                            refusedPeers: refusedPeers(), details: try await parts.health(), now: clock.now())
         }
-        router.get("/health") { _, _ -> JSONResponse<HealthReport> in JSONResponse(try await measure()) }
+        router.get("/health") { request, context -> Response in
+            let report = try await measure()
+            guard management.admits(request, from: context.remoteAddress) else {
+                // Up or not, to anyone; what is inside, to operators only.
+                return try JSONResponse(["service": report.service, "status": report.status]).response(from: request, context: context)
+            }
+            return try JSONResponse(report).response(from: request, context: context)
+        }
         let metrics = MetricsEndpoint()
-        router.get("/metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: MetricsEndpoint.contentType],
+        router.get("/metrics") { request, context -> Response in
+            guard management.admits(request, from: context.remoteAddress) else {
+                throw APIError(.forbidden, code: "management_only",
+                               "metrics answer a management address (management.allow) or the management token")
+            }
+            return Response(status: .ok, headers: [.contentType: MetricsEndpoint.contentType],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render(try await measure()))))
         }
         parts.routes(router)

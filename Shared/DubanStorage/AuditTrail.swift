@@ -176,4 +176,29 @@ public enum AuditTrail {
                        arguments: [seq, last["hash"] as String])
         return removed
     }
+
+    /// The audit administrator's search: rows by who (`actor`, exact), to what (`subject`, exact: a case id, a login),
+    /// what (`action` prefix: `case.`, `sign-in`), within `from`..<`to`, newest first, at most `limit`. Rows are in
+    /// time order, so the time range is a range of `seq`; the rest is a scan an audit search can afford.
+    public static func search(actor: String? = nil, subject: String? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil,
+                              limit: Int = 500, in db: Database) throws -> [Entry] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let actor { conditions.append("actor = ?"); arguments.append(actor) }
+        if let subject { conditions.append("subject = ?"); arguments.append(subject) }
+        if let action {
+            conditions.append("substr(action, 1, ?) = ?")
+            arguments.append(action.count)
+            arguments.append(action)
+        }
+        if let from { conditions.append("at >= ?"); arguments.append(from.timeIntervalSince1970) }
+        if let to { conditions.append("at < ?"); arguments.append(to.timeIntervalSince1970) }
+        arguments.append(limit)
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT * FROM audit_log \(filter) ORDER BY seq DESC LIMIT ?",
+                                arguments: StatementArguments(arguments)).map {
+            Entry(seq: $0["seq"], at: $0["at"], actor: $0["actor"], action: $0["action"], subject: $0["subject"],
+                  outcome: $0["outcome"], detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"])
+        }
+    }
 }

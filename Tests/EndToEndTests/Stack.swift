@@ -54,7 +54,7 @@ final class Stack: @unchecked Sendable {
     func arguments(for service: String) -> [String] {
         var arguments = ["--http-port", String(httpPorts[service]!), "--data-dir", directory + "/data/" + service,
                          "--keys-dir", directory + "/keys", "--routing-config-dir", repository + "/deploy/config",
-                         "--log-level", logLevel]
+                         "--log-level", logLevel, "--identity-bcrypt-cost", "4"]
         if let port = eventPorts[service] { arguments += ["--events-bind", "tcp://127.0.0.1:\(port)"] }
         arguments += ["--notices-bind", "tcp://127.0.0.1:\(noticePort)",
                       "--notices-replay-bind", "tcp://127.0.0.1:\(noticeReplayPort)", "--public-url", publicURL,
@@ -139,27 +139,36 @@ final class Stack: @unchecked Sendable {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        authorize(&request, service)
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as! HTTPURLResponse).statusCode, try? JSONSerialization.jsonObject(with: data))
     }
 
     func getArray(_ service: String, _ path: String) async throws -> [[String: Any]] {
-        let (data, _) = try await URLSession.shared.data(from: url(service, path))
-        return (try JSONSerialization.jsonObject(with: data) as? [[String: Any]]) ?? []
+        (try JSONSerialization.jsonObject(with: try await request(service, "GET", path).body) as? [[String: Any]]) ?? []
     }
 
     func getJSON(_ service: String, _ path: String) async throws -> (status: Int, json: [String: Any]) {
-        let (data, response) = try await URLSession.shared.data(from: url(service, path))
-        return ((response as! HTTPURLResponse).statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        let (status, data, _) = try await request(service, "GET", path)
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
     /// Any request, with its raw answer.
+    /// Reporting's and escalation's APIs answer only a session or a key: the stack's own key (submit, read) goes with
+    /// every request to them that brings no credential of its own, unless `anonymous`.
+    func authorize(_ request: inout URLRequest, _ service: String, anonymous: Bool = false) {
+        guard !anonymous, service == "reporting" || service == "escalation", request.value(forHTTPHeaderField: "Authorization") == nil,
+              request.value(forHTTPHeaderField: "Cookie") == nil else { return }
+        request.setValue("Bearer \(submitKey)", forHTTPHeaderField: "Authorization")
+    }
+
     func request(_ service: String, _ method: String, _ path: String, body: Data? = nil, contentType: String? = nil,
-                 headers: [String: String] = [:]) async throws -> (status: Int, body: Data, contentType: String?) {
+                 headers: [String: String] = [:], anonymous: Bool = false) async throws -> (status: Int, body: Data, contentType: String?) {
         var request = URLRequest(url: url(service, path))
         request.httpMethod = method
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        authorize(&request, service, anonymous: anonymous)
         request.httpBody = body
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse

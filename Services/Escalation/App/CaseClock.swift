@@ -29,7 +29,7 @@ public enum ClockState: String, Codable, Sendable, CaseIterable {
         case .reject: self = .reopened
         case .return: self = .returned
         case .dispatch: self = .assigned
-        case .requestExtension, .decideExtension, .rate: return nil
+        case .requestExtension, .decideExtension, .rate, .instruct, .proposeReturn, .proposeExtension, .decideProposal: return nil
         }
     }
 }

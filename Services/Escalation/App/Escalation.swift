@@ -1,4 +1,5 @@
 import ArgumentParser
+import DubanIdentity
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -109,16 +110,23 @@ public enum Escalation: DubanService {
                                        database: database, logger: context.logger)  // real time, never the business clock
         let manualTime = context.manualTime
         let events = context.events
+        // `intake.url`: where intake answers for people's sessions and API keys (DubanIdentity).
+        let (gate, revocationFeed) = RemoteIdentity.gate(intakeURL: reader.string(forKey: "intake.url", default: "http://127.0.0.1:8080"),
+                                                         acceptsCookie: false, logger: context.logger)
         return ServiceParts(
             routes: { router in
+                router.add(middleware: AccessMiddleware(gate: gate, secureCookies: false, isPublic: { $0 == "/test/time" }))
                 router.get("/v1/clocks/{id}") { _, request -> JSONResponse<CaseClock> in
+                    let reader = try request.caseReader()
                     let id = try request.parameters.require("id")
-                    guard let clock = try await database.read({ try CaseClock.fetch(id, in: $0) }) else {
+                    guard let clock = try await database.read({ try CaseClock.fetch(id, in: $0) }), reader.mayRead(bureau: clock.bureau) else {
                         throw APIError.notFound("case_not_found", "escalation tracks no case \(id)")
                     }
                     return JSONResponse(clock)
                 }
-                router.get("/v1/notices") { request, _ -> JSONResponse<[Notice]> in
+                router.get("/v1/notices") { request, context -> JSONResponse<[Notice]> in
+                    // The notice stream names every bureau's cases: for those who read all of them.
+                    _ = try context.allCasesReader()
                     let query = request.uri.queryParameters
                     guard let after = Int64(query["after"].map(String.init) ?? "0"), after >= 0,
                           let limit = Int(query["limit"].map(String.init) ?? "500"), (1...1_000).contains(limit) else {
@@ -139,8 +147,15 @@ public enum Escalation: DubanService {
                     return JSONResponse(try await sweep())
                 }
             },
-            onEvent: { db, event in try CaseClock.apply(event, events: events, clock: clock, in: db) },
-            services: [publisher, sweeper, webhooks],
+            onEvent: { db, event in
+                try CaseClock.apply(event, events: events, clock: clock, in: db)
+                if case .caseUpdated(let update) = event.payload, update.action == .instruct,
+                   try supervisor.instruction(event, update, in: db) != nil {
+                    // The listener commits after this returns: wake the publisher just after, so the notice leaves at once.
+                    Task { try? await Task.sleep(for: .milliseconds(50)); publisher.wake() }
+                }
+            },
+            services: [publisher, sweeper, webhooks, revocationFeed],
             health: {
                 try await database.read { db in
                     ["openCases": String(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_clock WHERE open") ?? 0),

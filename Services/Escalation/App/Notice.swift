@@ -7,6 +7,8 @@ public struct Notice: Codable, Sendable, Equatable {
         case dueSoon = "due_soon"
         case escalation
         case digest
+        /// A leader's instruction (批示) on a case, to its owning bureau.
+        case instruction
     }
 
     /// Stable: e.g. `esc:DB-…:1764550800:2:0` (case, deadline, level, repetition) or `digest:hrss/contact:2026-W49`.

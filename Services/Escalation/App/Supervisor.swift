@@ -158,6 +158,23 @@ public struct Supervisor: Sendable {
         return created
     }
 
+    /// A leader's instruction (批示) on a case, to the bureau that owns it, with the case's page: stored once per
+    /// instruction (its event's id), as the event listener applies it.
+    func instruction(_ event: EventEnvelope, _ update: CaseUpdated, in db: Database) throws -> Notice? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT bureau, bureau_name, title FROM case_clock WHERE case_id = ?",
+                                         arguments: [event.caseID.rawValue]) else { return nil }
+        let bureau: String = row["bureau"]
+        let bureauName = (row["bureau_name"] as String?) ?? bureau
+        let title = NoticeText.inline((row["title"] as String?) ?? event.caseID.rawValue)
+        let link = casePage(event.caseID.rawValue)
+        let note = NoticeText.inline(update.note ?? "")
+        return try insert(id: "instruct:\(EventID.text(event.id))", kind: .instruction, topic: "notice.instruction.\(bureau)",
+                          recipient: bureau, caseID: event.caseID.rawValue, bureau: bureau, level: nil,
+                          title: "【领导批示】\(title)",
+                          text: { "【领导批示】\(title)（\(event.caseID.rawValue)）\n批示：\(note)\n请\(bureauName)抓紧落实，并在督办系统中反馈办理情况。\n\(link)" },
+                          link: link, at: event.occurredAt, in: db)
+    }
+
     /// Stores the notice unless one with its id exists; the text is written only for a new one (most sweeps find
     /// nearly every due notice already stored).
     private func insert(id: String, kind: Notice.Kind, topic: String, recipient: String, caseID: String?, bureau: String?,

@@ -1,4 +1,5 @@
 import Crypto
+import DubanIdentity
 import DubanModels
 import DubanRuntime
 import DubanStorage
@@ -13,6 +14,9 @@ import Synchronization
 /// confirmation and satisfaction), and `bureau:<id>` (act on that bureau's cases only).
 struct APIKeys: Sendable {
     let database: DatabasePool
+    /// A signed-in person's token, checked as the same kind of caller (``Key/person``); nil where no one signs in
+    /// (the commands).
+    var people: (@Sendable (String) async throws -> Key?)? = nil
     /// Recently seen keys by hash, so a busy source system does not cost a database read per request. A revocation
     /// (made by the `keys revoke` command, in another process) takes effect within `cacheSeconds`.
     private let cache = KeyCache()
@@ -21,6 +25,9 @@ struct APIKeys: Sendable {
     struct Key: Sendable {
         var name: String
         var scopes: Set<String>
+        /// A person signed in with a session token, not a machine's key: a bureau clerk's returns and extension
+        /// requests go to the bureau's head first.
+        var person = false
 
         func canAct(forBureau bureau: BureauID) -> Bool { scopes.contains("bureau:\(bureau.rawValue)") }
     }
@@ -95,6 +102,12 @@ struct APIKeys: Sendable {
             ?? request.headers[Self.apiKeyHeader]
         guard let secret = header?.trimmedOfWhitespace, !secret.isEmpty else {
             throw APIError(.unauthorized, code: "api_key_required", "send your API key as 'Authorization: Bearer <key>'")
+        }
+        if let people, PersonClaims.looksLikeToken(secret) {
+            guard let person = try await people(secret) else {
+                throw APIError(.unauthorized, code: "session_ended", "the session has ended or its token expired: sign in again or refresh it")
+            }
+            return person
         }
         guard let key = try await lookup(secret: secret) else {
             throw APIError(.unauthorized, code: "api_key_invalid", "the API key is unknown or revoked")

@@ -28,15 +28,17 @@ struct CaseUpdateRequest: Decodable {
             throw APIError.badRequest("invalid_action", "action must be one of \(CaseAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let note = try validNote(request.note)
-        let needsNote: Set<CaseAction> = [.measure, .progress, .resolve, .return, .requestExtension]
+        let needsNote: Set<CaseAction> = [.measure, .progress, .resolve, .return, .requestExtension, .instruct, .proposeReturn, .proposeExtension]
         if needsNote.contains(action) && (note ?? "").isEmpty {
             throw APIError.badRequest("note_required", "\(action.rawValue) needs a note saying what was done or why")
         }
         switch action {
-        case .requestExtension:
+        case .requestExtension, .proposeExtension:
             guard let days = request.days, (1...60).contains(days) else {
-                throw APIError.badRequest("invalid_days", "request_extension needs days, 1 to 60 working days")
+                throw APIError.badRequest("invalid_days", "\(action.rawValue) needs days, 1 to 60 working days")
             }
+        case .decideProposal:
+            guard request.approved != nil else { throw APIError.badRequest("approved_required", "decide_proposal needs approved: true or false") }
         case .decideExtension:
             guard request.approved != nil else { throw APIError.badRequest("approved_required", "decide_extension needs approved: true or false") }
         case .dispatch:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DubanIdentity
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -11,7 +12,7 @@ import Hummingbird
 /// Intake: the front door. Validates a problem, stores it, and announces it, all in one transaction.
 public enum Intake: DubanService {
     public static let descriptor = ServiceDescriptor.intake
-    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self] }
+    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self, AccountsCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("intake-v1") { db in
@@ -83,12 +84,29 @@ public enum Intake: DubanService {
             // (docs/ARCHITECTURE.md, "Audit trail").
             try AuditTrail.createTables(db)
         }
+        Account.registerMigrations(in: &migrator)
+        migrator.registerMigration("intake-v9-bureau-proposal") { db in
+            // A clerk's return or extension proposal waiting for the bureau head (BureauProposal).
+            try db.alter(table: "case_record") { t in t.add(column: "bureau_proposal", .text) }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
         let store = CaseStore(database: context.database.writer, events: context.events, clock: context.clock)
         let maxBody = context.settings.reader.int(forKey: "intake.max-body-bytes", default: 64 * 1024)
-        let keys = APIKeys(database: context.database.writer)
+        let identitySettings = IdentitySettings(settings: context.settings)
+        let tokens = try TokenKeys(signingKeyFile: identitySettings.signingKeyFile)
+        let registry = PeopleRegistry(database: context.database.writer, settings: identitySettings, tokens: tokens)
+        let revocations = RevocationList()
+        let revocationFeed = RevocationFeed(list: revocations, keepSeconds: 2 * identitySettings.tokenSeconds + 60,
+                                            logger: context.logger) { after in try await registry.revocations(after: after) }
+        var personKeys = APIKeys(database: context.database.writer)
+        personKeys.people = { token in
+            guard let claims = try await tokens.verify(token), claims.exp.value > Date(), claims.stage == .full,
+                  !revocations.revokes(claims) else { return nil }
+            return APIKeys.Key(name: claims.login, scopes: claims.principal.scopes, person: true)
+        }
+        let keys = personKeys
         let maxImport = context.settings.reader.int(forKey: "intake.max-import-bytes", default: 8 * 1024 * 1024)
         /// The body, within the size limit, as JSON.
         @Sendable func jsonBody(_ request: Request) async throws -> Data {
@@ -103,6 +121,9 @@ public enum Intake: DubanService {
         let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
         let catalog = try Open311Catalog.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
         let categories = try CategoryNames.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
+        let knownBureaus = (try? RoutingBureaus.ids(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))).map(Set.init)
+        let identityRoutes = IdentityRoutes(registry: registry, revocations: revocations, keys: keys, knownBureaus: knownBureaus,
+                                            maxBody: maxBody)
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
         let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
                                     store: store, keys: keys, context: context.zmq, logger: context.logger)
@@ -149,10 +170,11 @@ public enum Intake: DubanService {
                 return JSONResponse(try await CSVImport(store: store, source: key.name, categories: categories).run(data))
             }
             open311.register(on: router)
+            identityRoutes.register(on: router)
         }, onEvent: { db, event in
             guard case .caseRouted(let routed) = event.payload else { return }
             try CaseStore.applyRouted(event, routed, in: db)
-        }, services: [ingress], health: {
+        }, services: [ingress, revocationFeed], health: {
             let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_record") ?? 0 }
             return ["cases": String(count)]
         })

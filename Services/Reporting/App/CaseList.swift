@@ -26,6 +26,8 @@ public struct CaseList: Codable, Sendable {
         var text: String?
         var limit = 50
         var offset = 0
+        /// The bureaus the caller may read (owner, district counterpart or co-handler); nil: every case.
+        var readable: Set<String>?
     }
 
     /// `ReadModel.status(_:)` as SQL, so filters and counts agree with what each case shows.
@@ -50,6 +52,14 @@ public struct CaseList: Codable, Sendable {
         if let bureau = filter.bureau {
             conditions.append("(bureau = ? OR counterpart = ?)")
             arguments += [bureau, bureau]
+        }
+        if let readable = filter.readable {
+            let ids = readable.sorted()
+            guard !ids.isEmpty else { return CaseList(cases: [], total: 0) }
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let assisting = Array(repeating: "instr(' ' || COALESCE(assisting, '') || ' ', ?) > 0", count: ids.count).joined(separator: " OR ")
+            conditions.append("(bureau IN (\(marks)) OR counterpart IN (\(marks)) OR \(assisting))")
+            arguments += StatementArguments(ids + ids + ids.map { " \($0) " })
         }
         if let status = filter.status {
             conditions.append("(\(statusSQL)) = ?")

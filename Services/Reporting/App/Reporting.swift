@@ -1,4 +1,5 @@
 import ArgumentParser
+import DubanIdentity
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -55,14 +56,7 @@ public enum Reporting: DubanService {
     public static func fold(_ event: EventEnvelope, in db: Database) throws { try ReadModel.apply(event, in: db) }
 
     /// Midnight in Beijing time of a `yyyy-MM-dd` day.
-    static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).compactMap { Int($0) }
-        guard parts.count == 3, (2000...2100).contains(parts[0]),
-              let date = ChinaTime.calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
-        // The calendar rolls 2026-13-45 over into 2027; a day that does not exist is not a day.
-        let back = ChinaTime.calendar.dateComponents([.year, .month, .day], from: date)
-        return (back.year, back.month, back.day) == (parts[0], parts[1], parts[2]) ? date : nil
-    }
+    static func day(_ text: String) -> Date? { ChinaTime.day(text) }
 
     static func registerUpdateColumns(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("reporting-v2-updates") { db in
@@ -98,35 +92,48 @@ public enum Reporting: DubanService {
         let intake = IntakeClient(baseURL: context.settings.reader.string(forKey: "intake.url", default: "http://127.0.0.1:8080"))
         let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
         let words = try Vocabulary.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
-        let dashboard = DashboardRoutes(database: database, clock: clock, intake: intake, words: words, logger: context.logger)
+        let (gate, revocationFeed) = RemoteIdentity.gate(intakeURL: intake.baseURL, acceptsCookie: true, logger: context.logger)
+        let secureCookies = context.settings.publicURL.lowercased().hasPrefix("https:")
+        let dashboard = DashboardRoutes(database: database, clock: clock, intake: intake, words: words, logger: context.logger,
+                                        secureCookies: secureCookies)
         return ServiceParts(
             routes: { router in
+                // Everything below needs a session or an API key; only the public results and the sign-in page do not.
+                router.add(middleware: AccessMiddleware(gate: gate, secureCookies: secureCookies, signInPath: DashboardRoutes.signInPath,
+                                                        isPage: { $0 == "/" || $0.hasPrefix("/dashboard") },
+                                                        isPublic: DashboardRoutes.isPublic))
                 dashboard.register(on: router)
-                router.get("/v1/cases/{id}") { _, request -> JSONResponse<CaseView> in
-                    let id = try request.parameters.require("id")
-                    guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }) else {
+                router.get("/v1/cases/{id}") { _, context -> JSONResponse<CaseView> in
+                    let reader = try context.caseReader()
+                    let id = try context.parameters.require("id")
+                    // Another bureau's case is answered as absent: its existence is not the caller's business.
+                    guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }),
+                          reader.mayRead(bureau: view.bureau, counterpart: view.counterpart, assisting: view.assisting) else {
                         throw APIError.notFound("case_not_found", "no case \(id) in reporting")
                     }
                     return JSONResponse(view)
                 }
-                router.get("/v1/cases") { request, _ -> JSONResponse<CaseList> in
-                    let filter = try CaseList.Filter(query: request.queryDictionary)
+                router.get("/v1/cases") { request, context -> JSONResponse<CaseList> in
+                    var filter = try CaseList.Filter(query: request.queryDictionary)
+                    filter.readable = try context.caseReader().readableBureaus
                     let now = clock.now()
-                    return JSONResponse(try await database.read { try CaseList.fetch(filter, now: now, in: $0) })
+                    return JSONResponse(try await database.read { [filter] in try CaseList.fetch(filter, now: now, in: $0) })
                 }
-                router.get("/v1/stats") { request, _ -> JSONResponse<CaseStats> in
+                router.get("/v1/stats") { request, context -> JSONResponse<CaseStats> in
                     let query = request.queryDictionary
                     let (from, to) = try ReportPeriod.range(from: query["from"], to: query["to"])
-                    let bureau = query["bureau"]
+                    let bureau = try Self.bureauFigures(query["bureau"], for: try context.caseReader())
                     let now = clock.now()
                     return JSONResponse(try await database.read { try CaseStats.compute(from: from, to: to, bureau: bureau, now: now, in: $0) })
                 }
-                router.get("/v1/rankings") { request, _ -> JSONResponse<MonthlyRanking> in
+                router.get("/v1/rankings") { request, context -> JSONResponse<MonthlyRanking> in
+                    _ = try context.caseReader()  // bureaus' scores, no case content: every reader sees where it stands
                     let now = clock.now()
                     let month = request.uri.queryParameters["month"].map(String.init) ?? ReportPeriod.monthName(of: now)
                     return JSONResponse(try await database.read { try MonthlyRanking.compute(month: month, now: now, in: $0) })
                 }
-                router.get("/v1/reports/weekly") { request, _ -> Response in
+                router.get("/v1/reports/weekly") { request, context -> Response in
+                    _ = try context.allCasesReader()
                     let now = clock.now()
                     let query = request.uri.queryParameters
                     let week = query["week"].map(String.init) ?? ReportPeriod.weekName(of: now)
@@ -138,6 +145,7 @@ public enum Reporting: DubanService {
                 }
             },
             onEvent: { db, event in try ReadModel.apply(event, in: db) },
+            services: [revocationFeed],
             health: {
                 // Cases by the status they show now: `duban_reporting_cases_<status>` in /metrics.
                 // Plain values out of the read, so it is GRDB's asynchronous one, off the task's thread (with rows it
@@ -152,6 +160,21 @@ public enum Reporting: DubanService {
                 return details
             }
         )
+    }
+}
+
+extension Reporting {
+    /// The bureau whose figures a caller asked for, within what it may read: a bureau's people and keys get their own
+    /// bureau's (the only one, if they read one), never another's.
+    /// - Throws: 403 `not_your_bureau`, 400 `bureau_required` (a caller of several bureaus who named none).
+    static func bureauFigures(_ asked: String?, for reader: Principal) throws -> String? {
+        guard let readable = reader.readableBureaus else { return asked }
+        if let asked {
+            guard readable.contains(asked) else { throw APIError(.forbidden, code: "not_your_bureau", "'\(reader.name)' reads only \(readable.sorted().joined(separator: ", "))") }
+            return asked
+        }
+        guard readable.count == 1 else { throw APIError.badRequest("bureau_required", "name one of your bureaus: \(readable.sorted().joined(separator: ", "))") }
+        return readable.first
     }
 }
 

@@ -19,7 +19,7 @@ struct Open311API: Sendable {
     let keys: APIKeys
     let maxBody: Int
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<DubanRequestContext>) {
         // The endpoint's own address, which discovery gives as its `url`: it opens, as the discovery document in JSON.
         router.get(RouterPath(Self.basePath)) { request, _ in
             render(discovery(request), status: .ok, format: .json)
@@ -61,7 +61,7 @@ struct Open311API: Sendable {
     // MARK: Formats and errors
 
     /// Splits `name.json` / `name.xml`, runs the handler, and renders its document or its error in that format.
-    private func respond(_ context: BasicRequestContext, resource parameter: String,
+    private func respond(_ context: DubanRequestContext, resource parameter: String,
                          _ handler: (Open311Format, String) async throws -> Open311Document) async throws -> Response {
         let file = try context.parameters.require(parameter)
         guard let dot = file.lastIndex(of: "."), let format = Open311Format(rawValue: String(file[file.index(after: dot)...])) else {

@@ -52,6 +52,17 @@ extension CaseView {
         return [location.address, point.map { "（\($0)）" }].compactMap { $0 }.joined(separator: " ")
     }
 
+    /// The leader's 批示 form: the instruction goes to intake and reaches the owning bureau as a notice.
+    static func instructionForm(_ id: String, _ lang: Language, csrf: String) -> String {
+        """
+        <h2>\(lang("领导批示", "Leader's instruction"))</h2>
+        <form method="post" action="/dashboard/cases/\(esc(IntakeClient.pathSegment(id)))/instruct" class="inline" id="instruct">
+        <input type="hidden" name="lang" value="\(lang.rawValue)"><input type="hidden" name="csrf" value="\(esc(csrf))">
+        <textarea name="note" rows="2" maxlength="4000" required placeholder="\(lang("批示内容", "The instruction"))"></textarea>
+        <button type="submit">\(lang("批示", "Instruct"))</button></form>
+        """
+    }
+
     /// The person or office that acted: the enterprise or resident who raised it, routing's own decision, the bureau
     /// that acted, the approver, the triage office, or the submitter answering. Never a service or key name (the key
     /// name stays in the element's title, for audit).
@@ -63,8 +74,11 @@ extension CaseView {
         default: break
         }
         switch entry.action {
-        case "sign", "measure", "progress", "resolve", "return", "request_extension":
+        case "sign", "measure", "progress", "resolve", "return", "request_extension", "propose_return", "propose_extension":
             return entry.bureau.map { words.bureau($0, lang) } ?? lang("责任单位", "The owning bureau")
+        case "decide_proposal":
+            return (entry.bureau.map { words.bureau($0, lang) } ?? "") + lang("负责人", " head")
+        case "instruct": return lang("领导", "Leader")
         case "dispatch": return lang("兜底分派", "Triage office")
         case "decide_extension": return lang("审批人", "Approver")
         case "confirm", "reject", "rate": return lang("反映人", "The submitter")

@@ -1,3 +1,5 @@
+import DubanIdentity
+import DubanModels
 import DubanRuntime
 import Foundation
 import GRDB
@@ -13,31 +15,42 @@ struct DashboardRoutes: Sendable {
     let intake: IntakeClient
     let words: Vocabulary
     let logger: Logger
+    /// `Secure` on the session cookie: whenever `public.url` is https.
+    let secureCookies: Bool
 
-    /// The workbench remembers the bureau's key in this cookie: HttpOnly (no script reads it), SameSite=Strict (no
-    /// other site's form can use it), scoped to the workbench, gone when the browser closes.
-    static let keyCookie = "duban_workbench_key"
     static let workbenchPath = "/dashboard/workbench"
 
-    func register(on parent: Router<BasicRequestContext>) {
-        parent.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/dashboard"]) }
+    func register(on parent: Router<DubanRequestContext>) {
+        parent.get("/") { _, context in
+            Response(status: .seeOther, headers: [.location: context.principal.map(Self.landing) ?? "/dashboard"])
+        }
         let router = parent.group().add(middleware: DashboardErrorMiddleware())
-        router.get("/dashboard") { request, _ -> Response in
+        registerSession(on: router)
+        registerAdministration(on: router)
+        router.get("/dashboard") { request, context -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
+            // The overview is everyone's figures: for those who read all cases; others start on their own page.
+            guard let viewer = context.principal, viewer.readableBureaus == nil else {
+                let target = context.principal.map(Self.landing) ?? Self.signInPath
+                guard target != "/dashboard" else { throw APIError(.forbidden, code: "no_case_access", "this key reads no cases") }
+                return Self.seeOther(target + (lang == .en ? (target.contains("?") ? "&" : "?") + "lang=en" : ""))
+            }
             let (from, to) = try ReportPeriod.range(from: query["from"], to: query["to"])
             let now = clock.now()
             let overview = try await database.read { try Overview.compute(from: from, to: to, now: now, in: $0) }
             return HTMLPage(title: lang("问题办理总览", "Overview"), language: lang, section: .overview, path: "/dashboard",
-                            query: query, body: overview.html(lang, words: words)).response
+                            query: query, viewer: viewer, body: overview.html(lang, words: words)).response
         }
-        router.get("/dashboard/cases") { request, _ -> Response in
+        router.get("/dashboard/cases") { request, context -> Response in
+            let viewer = try context.caseReader()
             let query = request.queryDictionary
             let lang = Language(query: query)
             guard let page = Int(query["page"] ?? "1"), (1...100_000).contains(page) else {
                 throw APIError.badRequest("invalid_page", "page is a whole number from 1")
             }
             var filter = try CaseList.Filter(query: query.filter { !["page", "lang", "limit", "offset"].contains($0.key) })
+            filter.readable = viewer.readableBureaus
             filter.limit = CaseListPage.perPage
             filter.offset = (page - 1) * CaseListPage.perPage
             let now = clock.now()
@@ -46,21 +59,34 @@ struct DashboardRoutes: Sendable {
             }
             let body = CaseListPage(list: list, filter: filter, query: query, names: names, now: now).html(lang, words: words)
             return HTMLPage(title: lang("问题清单", "Cases"), language: lang, section: .cases, path: "/dashboard/cases",
-                            query: query, body: body).response
+                            query: query, viewer: viewer, body: body).response
         }
         router.get("/dashboard/cases/{id}") { request, context -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
             let id = try context.parameters.require("id")
-            return try await casePage(id, lang: lang, query: query, path: "/dashboard/cases/\(id)", contact: nil)
+            return try await casePage(id, lang: lang, query: query, path: "/dashboard/cases/\(id)", context: context)
         }
-        router.get("/dashboard/definitions") { request, _ -> Response in
+        router.post("/dashboard/cases/{id}/instruct") { request, context -> Response in
+            let form = try await sessionForm(request, context)
+            let lang = Language(query: form)
+            let id = try context.parameters.require("id")
+            var outcome = ["done": "instruct"]
+            do {
+                try await intake.update(caseID: id, key: context.credential ?? "", .init(action: "instruct", note: form["note"]))
+            } catch let failure as IntakeClient.Failure {
+                outcome = ["code": failure.code]
+            }
+            if lang == .en { outcome["lang"] = "en" }
+            return Self.seeOther("/dashboard/cases/\(IntakeClient.pathSegment(id))" + HTMLPage.queryString(outcome))
+        }
+        router.get("/dashboard/definitions") { request, context -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
             return HTMLPage(title: lang("统计口径", "How figures are counted"), language: lang, section: .definitions,
-                            path: "/dashboard/definitions", query: query, body: DefinitionsPage.html(lang)).response
+                            path: "/dashboard/definitions", query: query, viewer: context.principal, body: DefinitionsPage.html(lang)).response
         }
-        router.get("/public") { request, _ -> Response in
+        router.get("/public") { request, context -> Response in
             let query = request.queryDictionary
             let lang = Language(query: query)
             guard let page = Int(query["page"] ?? "1"), (1...100_000).contains(page) else {
@@ -69,7 +95,7 @@ struct DashboardRoutes: Sendable {
             let now = clock.now()
             let results = try await database.read { try PublicResults.compute(page: page, now: now, in: $0) }
             return HTMLPage(title: lang("公开结果", "Public results"), language: lang, section: .publicResults, path: "/public",
-                            query: query, body: results.html(lang, words: words)).response
+                            query: query, viewer: context.principal, body: results.html(lang, words: words)).response
         }
         registerWorkbench(on: router)
         // Any other address under the pages: a page saying so, not an empty 404.
@@ -80,13 +106,27 @@ struct DashboardRoutes: Sendable {
         }
     }
 
-    /// A case's page; `contact` only where the signed-in key may see it.
-    func casePage(_ id: String, lang: Language, query: [String: String], path: String,
-                          contact: IntakeClient.Contact?) async throws -> Response {
-        guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }) else {
+    /// A case's page, for those who may read it (another bureau's case is answered as absent); with the submitter's
+    /// contact where intake lets the reader see it (the owning bureau, supervisors), and the 批示 form for leaders.
+    func casePage(_ id: String, lang: Language, query: [String: String], path: String, context: DubanRequestContext) async throws -> Response {
+        let viewer = try context.caseReader()
+        guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }),
+              viewer.mayRead(bureau: view.bureau, counterpart: view.counterpart, assisting: view.assisting) else {
             throw APIError.notFound("case_not_found", "no case \(id) in reporting")
         }
-        return HTMLPage(title: view.title ?? id, language: lang, section: .none, path: path,
-                        query: query, body: view.html(lang, words: words, now: clock.now(), contact: contact)).response
+        var contact: IntakeClient.Contact?
+        let ownsIt = view.bureau.map { viewer.scopes.contains("bureau:\($0)") } ?? false
+        if ownsIt || viewer.scopes.contains("dispatch"), let credential = context.credential {
+            do { contact = try await intake.contact(caseID: id, key: credential) } catch {
+                logger.error("case page: cannot ask intake for a contact", metadata: ["error": "\(error)"])
+            }
+        }
+        let outcome = Self.outcome(query, lang)
+        var body = outcome.message.map { "<p class=\"notice\" id=\"message\">\(esc($0))</p>" } ?? ""
+        body += outcome.error.map { "<p class=\"error\" id=\"message\" data-code=\"\(esc(outcome.code))\">\(esc($0))</p>" } ?? ""
+        body += view.html(lang, words: words, now: clock.now(), contact: contact)
+        if viewer.scopes.contains("instruct") { body += CaseView.instructionForm(view.id, lang, csrf: viewer.csrfToken ?? "") }
+        return HTMLPage(title: view.title ?? id, language: lang, section: .none, path: path, query: query.filter { $0.key == "lang" },
+                        viewer: viewer, body: body).response
     }
 }

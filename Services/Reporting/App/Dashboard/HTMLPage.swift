@@ -1,3 +1,4 @@
+import DubanModels
 import DubanRuntime
 import Foundation
 import HTTPTypes
@@ -24,7 +25,7 @@ func esc(_ text: String?) -> String {
 /// One dashboard page: the shared frame (navigation, language switch, styles) around a page's own HTML. Everything is
 /// inline: no scripts, fonts or styles from elsewhere, so it works with no internet.
 struct HTMLPage {
-    enum Section: String { case overview, cases, workbench, publicResults, definitions, none }
+    enum Section: String { case overview, cases, workbench, publicResults, definitions, administration, none }
 
     var title: String
     var language: Language
@@ -32,7 +33,56 @@ struct HTMLPage {
     /// The path and query of this page, for the language switch.
     var path: String
     var query: [String: String]
+    /// Who is reading: the navigation shows what their roles open, with their name and the sign-out button.
+    var viewer: Principal? = nil
     var body: String
+
+    init(title: String, language: Language, section: Section, path: String, query: [String: String], viewer: Principal? = nil,
+         body: String) {
+        self.title = title
+        self.language = language
+        self.section = section
+        self.path = path
+        self.query = query
+        self.viewer = viewer
+        self.body = body
+    }
+
+    /// The navigation items the viewer may open.
+    var navigation: String {
+        let lang = language
+        func nav(_ target: Section, _ href: String, _ label: String) -> String {
+            "<a href=\"\(href)\(lang == .en ? (href.contains("?") ? "&" : "?") + "lang=en" : "")\"\(target == section ? " aria-current=\"page\"" : "")>\(label)</a>"
+        }
+        guard let viewer else {
+            return nav(.publicResults, "/public", lang("公开结果", "Public results"))
+                + "<a href=\"\(DashboardRoutes.signInPath)\(lang == .en ? "?lang=en" : "")\">\(lang("登录", "Sign in"))</a>"
+        }
+        var items: [String] = []
+        if viewer.readableBureaus == nil { items.append(nav(.overview, "/dashboard", lang("总览", "Overview"))) }
+        if viewer.readsCases { items.append(nav(.cases, "/dashboard/cases", lang("问题清单", "Cases"))) }
+        if viewer.scopes.contains(where: { $0.hasPrefix("bureau:") }) || viewer.scopes.contains("submit") {
+            items.append(nav(.workbench, "/dashboard/workbench", lang("工作台", "Workbench")))
+        }
+        if viewer.scopes.contains("accounts") || viewer.scopes.contains("roles") {
+            items.append(nav(.administration, AdminPages.accountsPath, lang("账号管理", "Accounts")))
+        }
+        if viewer.scopes.contains("audit") { items.append(nav(.administration, AdminPages.auditPath, lang("审计日志", "Audit log"))) }
+        items.append(nav(.publicResults, "/public", lang("公开结果", "Public results")))
+        return items.joined()
+    }
+
+    /// The signed-in person's name, their account page and the sign-out button (a form: signing out changes state).
+    var signedIn: String {
+        guard let viewer, viewer.kind == .person else { return "" }
+        let lang = language
+        return """
+            <form method="post" action="\(DashboardRoutes.signOutPath)" class="who"><input type="hidden" name="lang" value="\(lang.rawValue)">\
+            <input type="hidden" name="csrf" value="\(esc(viewer.csrfToken ?? ""))">\
+            <a href="\(DashboardRoutes.accountPath)\(lang == .en ? "?lang=en" : "")" id="who">\(esc(viewer.displayName))</a> \
+            <button type="submit" id="sign-out">\(lang("退出", "Sign out"))</button></form>
+            """
+    }
 
     var html: String {
         let lang = language
@@ -50,8 +100,8 @@ struct HTMLPage {
             <title>\(esc(title)) · \(lang("督办", "Duban"))</title>
             <style>\(Self.style)</style></head>
             <body><header><strong>\(lang("督办 · 问题办理", "Duban · problems solved"))</strong>
-            <nav>\(nav(.overview, "/dashboard", lang("总览", "Overview")))\(nav(.cases, "/dashboard/cases", lang("问题清单", "Cases")))\(nav(.workbench, "/dashboard/workbench", lang("工作台", "Workbench")))\(nav(.publicResults, "/public", lang("公开结果", "Public results")))</nav>
-            <a class="lang" href="\(esc(switchHref))" hreflang="\(lang.other.htmlCode)">\(lang("English", "中文"))</a></header>
+            <nav>\(navigation)</nav>
+            <a class="lang" href="\(esc(switchHref))" hreflang="\(lang.other.htmlCode)">\(lang("English", "中文"))</a>\(signedIn)</header>
             <main><h1>\(esc(title))</h1>
             \(body)
             </main><footer>\(nav(.definitions, "/dashboard/definitions", lang("统计口径", "How figures are counted")))</footer></body></html>
@@ -75,7 +125,9 @@ struct HTMLPage {
         header{display:flex;flex-wrap:wrap;gap:.4rem 1.5rem;align-items:center;padding:.6rem 1.5rem;background:#8b1a1a;color:#fff}
         header nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
         header a{color:#fff;text-decoration:none}header a[aria-current]{border-bottom:2px solid #fff}
-        header .lang{margin-left:auto}main{padding:1rem 1.5rem;max-width:1200px}footer{padding:1rem 1.5rem;font-size:.85rem}
+        header .lang{margin-left:auto}header form.who{display:flex;gap:.5rem;align-items:center}header form.who button{background:none;color:#fff;border:1px solid #fff8;border-radius:4px}
+        form.stacked{display:flex;flex-direction:column;gap:.7rem;max-width:24rem}form.stacked label{display:flex;flex-direction:column;gap:.2rem}
+        form.stacked input{padding:.5rem;font-size:1rem}form.stacked button{padding:.6rem;font-size:1rem}main{padding:1rem 1.5rem;max-width:1200px}footer{padding:1rem 1.5rem;font-size:.85rem}
         .prose{white-space:pre-wrap;overflow-wrap:anywhere}td,th{overflow-wrap:anywhere}
         form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:1rem}form.filters label{display:flex;flex-direction:column;font-size:.85rem}
         input,select,textarea,button{font:inherit;max-width:100%}

@@ -6,10 +6,10 @@ import Foundation
 enum ImportPage {
     static let path = DashboardRoutes.workbenchPath + "/import"
 
-    static func form(_ lang: Language) -> String {
+    static func form(_ lang: Language, csrf: String) -> String {
         """
         <h2>\(lang("导入问题清单", "Import a problem list"))</h2>
-        <form method="post" action="\(path)\(lang == .en ? "?lang=en" : "")" enctype="multipart/form-data" class="inline" id="import">
+        <form method="post" action="\(path)?csrf=\(esc(csrf))\(lang == .en ? "&amp;lang=en" : "")" enctype="multipart/form-data" class="inline" id="import">
         <label>\(lang("CSV 文件（Excel/WPS 另存为 CSV）", "CSV file (saved from Excel or WPS)")) <input type="file" name="file" id="import-file" accept=".csv,text/csv" required></label>
         <button type="submit">\(lang("导入", "Import"))</button></form>
         <p class="muted">\(lang("列：标题、问题描述（必填），编号、来源、企业、联系人、电话、类别、地址等（可选）。", "Columns: title and description (required); ref, channel, enterprise, name, phone, category, address and more (optional)."))</p>

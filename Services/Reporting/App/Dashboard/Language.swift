@@ -59,6 +59,10 @@ enum Language: String, Sendable {
         case "confirm": self("确认已解决", "confirmed solved")
         case "reject": self("反馈未解决", "not solved, reopened")
         case "rate": self("满意度评价", "satisfaction rated")
+        case "instruct": self("领导批示", "leader's instruction")
+        case "propose_return": self("拟退回（待单位负责人审核）", "return proposed (for the bureau head)")
+        case "propose_extension": self("拟申请延期（待单位负责人审核）", "extension proposed (for the bureau head)")
+        case "decide_proposal": self("单位负责人审核", "bureau head decided")
         default: raw
         }
     }

@@ -2,9 +2,9 @@ import DubanModels
 import Foundation
 import GRDB
 
-/// The bureau workbench (单位工作台): signed in with the bureau's API key, its own open cases by deadline, each with a
-/// form to sign for it, record a measure or progress, resolve it, return it or ask for more time. The forms go to
-/// intake's update API with the bureau's key (`DashboardRoutes`), so the workbench can do exactly what the key may.
+/// The bureau workbench (单位工作台): for a bureau's clerks and head, its own open cases by deadline, each with a form
+/// to sign for it, record a measure or progress, resolve it, and (the head) return it or ask for more time, or (a
+/// clerk) propose that to the head. The forms go to intake's update API with the person's token (`DashboardRoutes`).
 struct Workbench {
     var identity: IntakeClient.Identity
     var cases: [CaseView]
@@ -25,36 +25,19 @@ struct Workbench {
                          names: try CaseStats.bureauNames(in: db), now: now)
     }
 
-    /// How an administrator makes a workbench key; a test runs it as printed.
-    static let keyCommand = "intake keys create --name transport-workbench --scope bureau:transport"
-
-    static func signIn(_ lang: Language, error: String?) -> String {
-        var out = error.map { "<p class=\"error\" id=\"message\">\(esc($0))</p>" } ?? ""
-        out += """
-            <form method="post" action="/dashboard/workbench/sign-in" class="inline" id="sign-in">
-            <input type="hidden" name="lang" value="\(lang.rawValue)">
-            <label>\(lang("单位 API 密钥", "Bureau API key")) <input type="password" name="key" id="key" required autocomplete="off" size="40"></label>
-            <button type="submit">\(lang("登录", "Sign in"))</button></form>
-            <p class="muted">\(lang("单位密钥由管理员创建，例如：", "An administrator makes a bureau's key, e.g.:")) <code class="command">\(esc(Self.keyCommand))</code></p>
-            """
-        return out
-    }
-
     /// `code`: intake's error code behind `error`, kept on the element for tools and tests (the page says it in words).
-    func html(_ lang: Language, words: Vocabulary, message: String?, error: String?, code: String? = nil) -> String {
+    /// `head`: the bureau head (or a bureau's machine key) sends returns and extension requests out and decides the
+    /// clerks' proposals; a clerk proposes them.
+    func html(_ lang: Language, words: Vocabulary, csrf: String, head: Bool, message: String?, error: String?, code: String? = nil) -> String {
         var out = ""
         if let message { out += "<p class=\"notice\" id=\"message\">\(esc(message))</p>" }
         if let error { out += "<p class=\"error\" id=\"message\"\(code.map { " data-code=\"\(esc($0))\"" } ?? "")>\(esc(error))</p>" }
         let bureauNames = identity.bureaus.map { words.bureau($0, lang, routedName: names[$0]) }.joined(separator: "、")
-        out += """
-            <form method="post" action="/dashboard/workbench/sign-out" class="inline"><input type="hidden" name="lang" value="\(lang.rawValue)">
-            <span>\(lang("已登录", "Signed in as")) <strong id="who">\(esc(identity.name))</strong>\(bureauNames.isEmpty ? "" : " · " + esc(bureauNames))</span>
-            <button type="submit">\(lang("退出", "Sign out"))</button></form>
-            """
-        if identity.scopes.contains("submit") { out += ImportPage.form(lang) }
+        if !bureauNames.isEmpty { out += "<p id=\"bureau\">\(lang("本单位", "Bureau"))：\(esc(bureauNames))</p>" }
+        if identity.scopes.contains("submit") { out += ImportPage.form(lang, csrf: csrf) }
         guard !identity.bureaus.isEmpty else {
             if identity.scopes.contains("submit") { return out }
-            return out + "<p class=\"error\">\(lang("此密钥不代表任何单位（需要 bureau:<单位> 权限）。", "This key acts for no bureau (it needs a bureau:<id> scope)."))</p>"
+            return out + "<p class=\"error\">\(lang("此账号不属于任何单位。", "This account belongs to no bureau."))</p>"
         }
         let suffix = lang == .en ? "?lang=en" : ""
         let headings = [lang("问题", "Problem"), lang("状态", "Status"), lang("办理时限", "Deadline"), lang("办理", "Act")]
@@ -66,21 +49,26 @@ struct Workbench {
             out += "<tr id=\"case-\(esc(view.id))\">" + cell(headings[0], "<a href=\"\(link)\">\(esc(view.title ?? view.id))</a><br><span class=\"muted\">\(esc(view.id))</span>", main: true)
             out += cell(headings[1], lang.status(view.status.rawValue))
             out += cell(headings[2], PageFormat.minute(view.deadline), extraClass: overdue ? "overdue" : "")
-            out += cell(headings[3], form(for: view, lang), extraClass: "block") + "</tr>"
+            out += cell(headings[3], form(for: view, lang, csrf: csrf, head: head), extraClass: "block") + "</tr>"
         }
         if cases.isEmpty { out += "<tr><td colspan=\"4\" class=\"muted\">\(lang("没有待办问题", "Nothing open"))</td></tr>" }
         return out + "</tbody></table>"
     }
 
-    private func form(for view: CaseView, _ lang: Language) -> String {
-        let actions: [(String, String)] = [
+    private func form(for view: CaseView, _ lang: Language, csrf: String, head: Bool) -> String {
+        var actions: [(String, String)] = [
             ("sign", lang("签收", "Sign for it")), ("measure", lang("制定措施", "Record the measure")),
             ("progress", lang("进展", "Progress note")), ("resolve", lang("办结", "Resolve")),
-            ("return", lang("退回（非本单位职责）", "Return (not ours)")), ("request_extension", lang("申请延期", "Ask for more time")),
         ]
+        actions += head
+            ? [("return", lang("退回（非本单位职责）", "Return (not ours)")), ("request_extension", lang("申请延期", "Ask for more time")),
+               ("approve_proposal", lang("同意承办人的退回/延期申请", "Approve the clerk's proposal")),
+               ("refuse_proposal", lang("不同意承办人的申请", "Refuse the clerk's proposal"))]
+            : [("propose_return", lang("拟退回（报单位负责人）", "Propose a return (to the head)")),
+               ("propose_extension", lang("拟申请延期（报单位负责人）", "Propose more time (to the head)"))]
         return """
             <form method="post" action="/dashboard/workbench/cases/\(esc(view.id))" class="inline" data-case="\(esc(view.id))">
-            <input type="hidden" name="lang" value="\(lang.rawValue)">
+            <input type="hidden" name="lang" value="\(lang.rawValue)"><input type="hidden" name="csrf" value="\(esc(csrf))">
             <select name="action">\(actions.map { "<option value=\"\($0.0)\">\($0.1)</option>" }.joined())</select>
             <textarea name="note" rows="1" maxlength="4000" placeholder="\(lang("措施、结果或理由", "measure, resolution or reason"))"></textarea>
             <input type="number" name="days" min="1" max="60" placeholder="\(lang("延期工作日", "extra working days"))" style="width:9rem">
