@@ -53,5 +53,11 @@ public enum EventStoreSchema {
             try db.drop(table: "event_log")
             try db.rename(table: "event_log_lean", to: "event_log")
         }
+        migrator.registerMigration("messaging-v3-no-submitter-contact") { db in
+            // Intake no longer sends the submitter's name and phone to anyone (#15): take them out of the
+            // `case.submitted` events stored before, in intake's log and in any service's dead letters.
+            try SubmitterContactScrub.events(in: "event_log", db: db)
+            try SubmitterContactScrub.events(in: "dead_letter", db: db)
+        }
     }
 }

@@ -13,7 +13,8 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
     case api
 }
 
-/// Who raised the problem. Personal data: stored, never logged.
+/// Who raised the problem. The name and phone are personal data: stored by intake only, encrypted, never logged,
+/// never in an event (docs/ARCHITECTURE.md, "Personal data").
 public struct Submitter: Codable, Sendable, Equatable {
     public var name: String?
     public var enterprise: String?
@@ -24,6 +25,9 @@ public struct Submitter: Codable, Sendable, Equatable {
         self.enterprise = enterprise
         self.phone = phone
     }
+
+    /// What may leave intake about the submitter: the enterprise, without the person's name and phone.
+    public var withoutContact: Submitter { Submitter(enterprise: enterprise) }
 }
 
 /// Where the problem is, in WGS 84 degrees, with an optional address.

@@ -5,18 +5,22 @@ import DubanStorage
 import Foundation
 import GRDB
 
-/// Intake's cases: each stored together with its `case.submitted` event, so neither exists without the other.
+/// Intake's cases: each stored together with its `case.submitted` event, so neither exists without the other. The
+/// submitter's name and phone are sealed into `contact` and never go into the event.
 struct CaseStore: Sendable {
     let database: DatabasePool
     let events: EventLog
     let clock: WallClock
+    /// Seals the submitters' names and phones before they are stored (`CaseStore+PersonalData.swift`).
+    let cipher: PersonalDataCipher
     /// Submissions and updates from concurrent requests share commits (each in its own savepoint).
     let writer: BatchedWriter
 
-    init(database: DatabasePool, events: EventLog, clock: WallClock) {
+    init(database: DatabasePool, events: EventLog, clock: WallClock, cipher: PersonalDataCipher) {
         self.database = database
         self.events = events
         self.clock = clock
+        self.cipher = cipher
         self.writer = BatchedWriter(database: database)
     }
 
@@ -80,14 +84,18 @@ struct CaseStore: Sendable {
             // known before the insert and the row and its index are written once.
             let number = try (Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'case_record'")) ?? 0) + 1
             let id = Self.caseID(number: number, at: now)
+            let submitter = try Self.submitterColumns(draft.submitter, caseID: id, cipher: cipher, encoder: encoder)
             try db.cachedStatement(sql: """
-                INSERT INTO case_record (number, case_id, title, description, channel, submitter, category, location, status, submitted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO case_record (number, case_id, title, description, channel, submitter, contact, category, location, status, submitted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [number, id.rawValue, draft.title, draft.description, draft.channel.rawValue,
-                                         try encoder.encode(draft.submitter), draft.category?.rawValue,
+                                         submitter.enterprise, submitter.contact, draft.category?.rawValue,
                                          try draft.location.map { try encoder.encode($0) }, CaseStatus.submitted.rawValue,
                                          now.timeIntervalSince1970])
-            try events.append(.caseSubmitted(CaseSubmitted(draft: draft, submittedAt: now)), caseID: id, at: now, in: db)
+            // Routing, escalation and reporting need the enterprise, never the person: the event goes without them.
+            var announced = draft
+            announced.submitter = draft.submitter.withoutContact
+            try events.append(.caseSubmitted(CaseSubmitted(draft: announced, submittedAt: now)), caseID: id, at: now, in: db)
             if let idempotencyKey {
                 try db.cachedStatement(sql: "INSERT INTO idempotency (key, request_hash, case_id, created_at) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [idempotencyKey, requestHash, id.rawValue, now.timeIntervalSince1970])

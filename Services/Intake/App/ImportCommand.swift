@@ -33,7 +33,8 @@ struct ImportCommand: AsyncParsableCommand {
             categories = CategoryNames()
         }
         let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
-        let store = CaseStore(database: database.writer, events: EventLog(producer: Intake.descriptor.name), clock: .system)
+        let cipher = try PersonalDataSettings(settings).cipher(database: database.writer) { Self.warn("intake import: \($0)") }
+        let store = CaseStore(database: database.writer, events: EventLog(producer: Intake.descriptor.name), clock: .system, cipher: cipher)
         let report: CSVImport.Report
         do { report = try await CSVImport(store: store, source: source, categories: categories).run(data) } catch let error as APIError {
             throw Self.dataError(error.code, error.message)

@@ -8,11 +8,12 @@ import Foundation
 import GRDB
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 /// Intake: the front door. Validates a problem, stores it, and announces it, all in one transaction.
 public enum Intake: DubanService {
     public static let descriptor = ServiceDescriptor.intake
-    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self, AccountsCommand.self] }
+    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self, AccountsCommand.self, PersonalDataCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("intake-v1") { db in
@@ -84,6 +85,22 @@ public enum Intake: DubanService {
             // (docs/ARCHITECTURE.md, "Audit trail").
             try AuditTrail.createTables(db)
         }
+        migrator.registerMigration("intake-v7-personal-data") { db in
+            // The submitter's name and phone are sealed (AES-GCM, `PersonalDataCipher`) into `contact`; `submitter`
+            // keeps the enterprise (CaseStore+PersonalData.swift). The rows stored in clear before are sealed at
+            // intake's next start, after the migrations, not here: the key comes from the deployment's settings
+            // (`personal-data.key-file`), which migrations do not see, and migrations also run for commands that have
+            // no business creating a key (`intake keys list`). So this lists those rows in `contact_in_clear`, and
+            // `CaseStore.sealContactsInClear` seals them in batches and drops the list (`personal-data` commands too).
+            // Until then they are readable as before. Their `case.submitted` events lost the name and phone in
+            // `messaging-v3-no-submitter-contact`.
+            try db.alter(table: "case_record") { t in t.add(column: "contact", .text) }
+            try db.create(table: "contact_in_clear") { t in t.primaryKey("number", .integer) }
+            try db.execute(sql: "INSERT INTO contact_in_clear (number) SELECT number FROM case_record")
+            // Retention looks only at closed cases that still have a contact: a partial index, which submissions
+            // (never closed) do not touch.
+            try db.execute(sql: "CREATE INDEX case_record_closed_contact ON case_record (number) WHERE status = 'closed' AND contact IS NOT NULL")
+        }
         Account.registerMigrations(in: &migrator)
         migrator.registerMigration("intake-v9-bureau-proposal") { db in
             // A clerk's return or extension proposal waiting for the bureau head (BureauProposal).
@@ -92,7 +109,13 @@ public enum Intake: DubanService {
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
-        let store = CaseStore(database: context.database.writer, events: context.events, clock: context.clock)
+        let personalData = try PersonalDataSettings(context.settings)
+        let cipher = try personalData.cipher(database: context.database.writer) { context.logger.notice("\($0)") }
+        let store = CaseStore(database: context.database.writer, events: context.events, clock: context.clock, cipher: cipher)
+        let sealed = try await store.sealContactsInClear()
+        if sealed > 0 { context.logger.notice("sealed the contacts stored in clear before", metadata: ["count": "\(sealed)"]) }
+        let retention = ContactRetention(store: store, retainDays: personalData.retainDays, logger: context.logger)
+        let manualTime = context.manualTime
         let maxBody = context.settings.reader.int(forKey: "intake.max-body-bytes", default: 64 * 1024)
         let identitySettings = IdentitySettings(settings: context.settings)
         let tokens = try TokenKeys(signingKeyFile: identitySettings.signingKeyFile)
@@ -127,6 +150,8 @@ public enum Intake: DubanService {
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
         let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
                                     store: store, keys: keys, context: context.zmq, logger: context.logger)
+        // With `personal-data.retain-days` 0 contacts are kept forever: no retention worker at all.
+        let workers: [any Service] = (personalData.retainDays > 0 ? [ingress, retention] : [ingress]) + [revocationFeed]
         return ServiceParts(routes: { router in
             router.get("/openapi.json") { _, _ -> Response in
                 Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
@@ -171,10 +196,22 @@ public enum Intake: DubanService {
             }
             open311.register(on: router)
             identityRoutes.register(on: router)
+            router.post("/test/time") { request, _ -> JSONResponse<[String: Int]> in
+                // Tests only (`testing.time-control`): moves intake's clock and runs retention at once.
+                guard let manualTime else {
+                    throw APIError(.forbidden, code: "time_control_disabled", "this service runs on real time (testing.time-control is off)")
+                }
+                struct Body: Decodable { var now: Date }
+                guard let body = try? DubanJSON.decoder().decode(Body.self, from: Data(buffer: try await request.body.collect(upTo: 1_024))) else {
+                    throw APIError.badRequest("invalid_time", "send {\"now\": \"2026-10-08T09:00:00Z\"}")
+                }
+                manualTime.set(body.now)
+                return JSONResponse(["anonymised": try await retention.anonymise()])
+            }
         }, onEvent: { db, event in
             guard case .caseRouted(let routed) = event.payload else { return }
             try CaseStore.applyRouted(event, routed, in: db)
-        }, services: [ingress, revocationFeed], health: {
+        }, services: workers, health: {
             let count = try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_record") ?? 0 }
             return ["cases": String(count)]
         })

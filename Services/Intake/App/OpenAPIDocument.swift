@@ -47,10 +47,11 @@ enum OpenAPIDocument {
             "security": [{"apiKey": []}],
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {
-              "200": {"description": "The contact", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "enterprise": {"type": "string"}}}}}},
+              "200": {"description": "The contact (no name or phone once erased after personal-data.retain-days)", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "enterprise": {"type": "string"}}}}}},
               "401": {"$ref": "#/components/responses/Error"},
               "403": {"$ref": "#/components/responses/Error"},
-              "404": {"$ref": "#/components/responses/Error"}
+              "404": {"$ref": "#/components/responses/Error"},
+              "500": {"$ref": "#/components/responses/Error"}
             }
           }
         },

@@ -50,6 +50,11 @@ public enum Reporting: DubanService {
         registerUpdateColumns(in: &migrator)
         CaseStats.registerMigrations(in: &migrator)
         ReadModel.registerMigrations(in: &migrator)
+        migrator.registerMigration("reporting-v7-no-submitter-contact") { db in
+            // Reporting shows the enterprise, never the person: intake no longer sends the submitter's name and phone
+            // (#15), and the timeline's copies of earlier `case.submitted` events lose them too.
+            try SubmitterContactScrub.events(in: "timeline", db: db)
+        }
     }
 
     /// Applies one event to the read model exactly as the event listener does (the benchmark rebuilds with it).

@@ -35,6 +35,18 @@ public enum Routing: DubanService {
                 t.column("returned_at", .double).notNull()
             }
         }
+        migrator.registerMigration("routing-v3-no-submitter-contact") { db in
+            // Routing decides on what was raised, never on who raised it: intake no longer sends the submitter's
+            // name and phone (#15), and the drafts kept from before lose them too (SQLite zeroing the old rows).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            let decoder = DubanJSON.decoder(), encoder = DubanJSON.encoder()
+            for row in try Row.fetchAll(db, sql: "SELECT rowid AS row_id, draft FROM assignment WHERE draft IS NOT NULL") {
+                guard var draft = try? decoder.decode(CaseDraft.self, from: row["draft"] as Data),
+                      draft.submitter != draft.submitter.withoutContact else { continue }
+                draft.submitter = draft.submitter.withoutContact
+                try db.execute(sql: "UPDATE assignment SET draft = ? WHERE rowid = ?", arguments: [try encoder.encode(draft), row["row_id"] as Int64])
+            }
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
