@@ -10,6 +10,7 @@ python3 - "$intake" "$reporting" "$cases" "$key" <<'PY'
 import json, sys, time, urllib.request
 intake, reporting, path, key = sys.argv[1:5]
 ids = []
+auth = {"Authorization": f"Bearer {key}"}  # reporting answers only a session or a key with the read scope
 for line in open(path, encoding="utf-8"):
     case = json.loads(line)
     body = json.dumps({k: case[k] for k in ("title", "description", "channel", "enterprise") if case.get(k)}).encode()
@@ -17,7 +18,7 @@ for line in open(path, encoding="utf-8"):
     ids.append(json.load(urllib.request.urlopen(req))["id"])
 time.sleep(1)
 for case_id in ids:
-    view = json.load(urllib.request.urlopen(f"{reporting}/v1/cases/{case_id}"))
+    view = json.load(urllib.request.urlopen(urllib.request.Request(f"{reporting}/v1/cases/{case_id}", headers=auth)))
     print(f"{case_id}  {view['status']:9} {view.get('bureauName') or '-':14} {view.get('deadline') or '-':22} {view.get('title')}")
-print(json.dumps(json.load(urllib.request.urlopen(f"{reporting}/v1/stats")), ensure_ascii=False))
+print(json.dumps(json.load(urllib.request.urlopen(urllib.request.Request(f"{reporting}/v1/stats", headers=auth))), ensure_ascii=False))
 PY

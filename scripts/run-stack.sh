@@ -17,6 +17,9 @@ if [ ! -s var/local.key ]; then
   "$bin/intake" keys create --name local --scope submit --scope read --scope feedback --data-dir var/intake --keys-dir deploy/keys \
     > var/local.key || { echo "could not create the local API key" >&2; exit 1; }
 fi
+# The first administrator of a new deployment: made once, its password and one-time-code set-up printed here once.
+"$bin/intake" accounts bootstrap --if-none --data-dir var/intake --keys-dir deploy/keys \
+  || { echo "could not create the first administrator" >&2; exit 1; }
 for service in reporting escalation routing intake; do
   "$bin/$service" --data-dir "var/$service" --keys-dir deploy/keys >"var/log/$service.log" 2>&1 &
   pids+=($!)
@@ -30,7 +33,9 @@ Duban is running (logs in var/log/, data in var/):
   routing     http://127.0.0.1:8081   POST /v1/routing/preview
   escalation  http://127.0.0.1:8082   GET /v1/notices   (ZeroMQ PUB tcp://127.0.0.1:5580, replay tcp://127.0.0.1:5581)
   reporting   http://127.0.0.1:8083   GET /v1/cases/{id}, GET /v1/cases, GET /v1/stats
-  dashboard   http://127.0.0.1:8083/  overview, bureau workbench, case pages, public results
+  dashboard   http://127.0.0.1:8083/  sign in; each role lands on its own page (public results need no sign-in)
+People: the first administrator (printed above on the first run) creates accounts; or on this host, e.g.
+  .build/debug/intake accounts create --login zhou.sup --name 周督办 --role supervisor --data-dir var/intake
 API key for local use (submit, read, feedback) in var/local.key:
   curl -fsS -H "Authorization: Bearer \$(cat var/local.key)" http://127.0.0.1:8080/v1/keys/self
 Try: make demo     Stop: Ctrl-C
@@ -38,6 +43,9 @@ MSG
 # If any service exits, say which and stop the rest.
 wait -n "${pids[@]}"
 status=$?
+# The first administrator of a new deployment: made once, its password and one-time-code set-up printed here once.
+"$bin/intake" accounts bootstrap --if-none --data-dir var/intake --keys-dir deploy/keys \
+  || { echo "could not create the first administrator" >&2; exit 1; }
 for service in reporting escalation routing intake; do
   tail -n 3 "var/log/$service.log" | grep -q -i "error" && { echo "$service stopped:"; tail -n 3 "var/log/$service.log"; }
 done

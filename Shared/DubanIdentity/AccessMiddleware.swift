@@ -29,7 +29,13 @@ public struct AccessMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         var context = context
-        let checked = try await gate.check(request)
+        let checked: Result<AccessGate.Outcome, AccessGate.Failure>
+        do {
+            checked = try await gate.check(request)
+        } catch where isPublic(path) {
+            // A public page answers even when the caller's credential cannot be checked just now (intake away).
+            return try await next(request, context)
+        }
         if case .success(let outcome) = checked {
             context.principal = outcome.principal
             context.credential = outcome.credential
@@ -44,7 +50,9 @@ public struct AccessMiddleware: RouterMiddleware {
         if let signInPath, isPage(path), request.method == .get || request.method == .head {
             let target = path + (request.uri.query.map { "?" + $0 } ?? "")
             let next = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_./"))) ?? "/dashboard"
-            response = Response(status: .seeOther, headers: [.location: signInPath + "?next=" + next])
+            // The sign-in page speaks the language the page asked for.
+            let language = request.uri.queryParameters["lang"] == "en" ? "&lang=en" : ""
+            response = Response(status: .seeOther, headers: [.location: signInPath + "?next=" + next + language])
         } else if case .failure(.invalid) = checked {
             response = try APIError(.unauthorized, code: "credentials_invalid",
                                     "the API key is unknown or revoked, or the session has ended: sign in again")

@@ -94,10 +94,10 @@ extension EndToEnd {
             for line in message.split(separator: "\n") where line.contains("curl ") {
                 commands.append((line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\\$", with: "$"), "make run"))
             }
-            // The workbench's hint to administrators, run with the built intake.
-            let signIn = String(decoding: try await stack.request("reporting", "GET", "/dashboard/workbench").body, as: UTF8.self)
+            // The sign-in page's hint to administrators, run with the built intake.
+            let signIn = String(decoding: try await stack.request("reporting", "GET", "/dashboard/sign-in", anonymous: true).body, as: UTF8.self)
             let hint = try #require(signIn.firstMatch(of: /<code class="command">([^<]+)<\/code>/)?.output.1)
-            commands.append((".build/debug/" + String(hint), "the workbench's sign-in page"))
+            commands.append((".build/debug/" + String(hint), "the sign-in page"))
 
             // What intake's OpenAPI document tells a client to run.
             let openAPI = String(decoding: try await stack.request("intake", "GET", "/openapi.json").body, as: UTF8.self)

@@ -105,7 +105,7 @@ extension EndToEnd {
             let key = try stack.createKey("desk", scopes: ["bureau:\(bureau)"])
 
             // HTML: every page that shows the case shows the text, never its markup.
-            let cookie = ["Cookie": "duban_workbench_key=\(key)"]
+            let cookie = ["Authorization": "Bearer \(key)"]
             for (path, headers) in [("/dashboard/cases/\(id)", [:]), ("/dashboard/cases", [:]), ("/public", [:]), ("/dashboard/cases/\(id)?lang=en", [:]),
                                     ("/dashboard/workbench", cookie), ("/dashboard/workbench/cases/\(id)", cookie)] {
                 let page = String(decoding: try await stack.request("reporting", "GET", path, headers: headers).body, as: UTF8.self)

@@ -85,7 +85,8 @@ extension EndToEnd {
             }
             #expect(try await stack.request("intake", "GET", "/v1/cases/\(id)/contact").status == 401)
             for (key, shows) in [(ownerKey, true), (otherKey, false)] {
-                let page = try await stack.request("reporting", "GET", "/dashboard/workbench/cases/\(id)", headers: ["Cookie": "duban_workbench_key=\(key)"])
+                // Another bureau's key does not even get the page (404), so intake is not asked.
+                let page = try await stack.request("reporting", "GET", "/dashboard/workbench/cases/\(id)", headers: ["Authorization": "Bearer \(key)"])
                 #expect(String(decoding: page.body, as: UTF8.self).contains(Self.phone) == shows)
             }
             let publicPage = String(decoding: try await stack.request("reporting", "GET", "/dashboard/cases/\(id)").body, as: UTF8.self)
@@ -97,7 +98,7 @@ extension EndToEnd {
                 + "print('\\n'.join(f'{a}|{o}' for a, o in db.execute(\"SELECT actor, outcome FROM audit_log WHERE action = 'contact.view' ORDER BY seq\")))"
             let views = try ChildProcess.run("/usr/bin/env", ["python3", "-c", query, intakeData + "/intake.sqlite"]).output
             #expect(views.split(separator: "\n").map(String.init) == ["owner-desk|done", "triage-desk|done", "other-desk|refused",
-                                                                      "test-source|refused", "owner-desk|done", "other-desk|refused"], "\(views)")
+                                                                      "test-source|refused", "owner-desk|done"], "\(views)")
             let keyActs = try ChildProcess.run("/usr/bin/env", ["python3", "-c", query.replacingOccurrences(of: "contact.view", with: "key.create"),
                                                                 intakeData + "/intake.sqlite"]).output
             #expect(keyActs.split(separator: "\n").count == 4 && keyActs.hasPrefix("operator:"), "every key made is recorded: \(keyActs)")

@@ -86,10 +86,24 @@ enum AdminPages {
             out += "<tr data-action=\"\(esc(row.action))\">" + cell(headings[0], PageFormat.minute(row.at)) + cell(headings[1], esc(row.actor), main: true)
                 + cell(headings[2], esc(actionWords(row.action, lang))) + cell(headings[3], esc(row.subject))
                 + cell(headings[4], row.outcome == "done" ? lang("成功", "done") : "<span class=\"overdue\">\(lang("拒绝", "refused"))</span>")
-                + cell(headings[5], esc(row.detail)) + "</tr>"
+                + cell(headings[5], esc(detailWords(row, lang))) + "</tr>"
         }
         if rows.isEmpty { out += "<tr><td colspan=\"6\" class=\"muted\">\(lang("没有记录", "No entries"))</td></tr>" }
         return out + "</tbody></table>"
+    }
+
+    /// An audit row's detail as words: a case's status after the act, or why a sign-in was refused.
+    static func detailWords(_ row: IntakeClient.AuditRow, _ lang: Language) -> String {
+        if row.action.hasPrefix("case."), !row.detail.isEmpty { return lang.status(row.detail) }
+        let words: [String: (String, String)] = [
+            "password": ("密码错误", "wrong password"), "password (change)": ("修改密码时原密码错误", "wrong current password"),
+            "unknown login": ("无此用户", "unknown login"), "disabled": ("账号已停用", "account disabled"),
+            "locked": ("账号锁定中", "account locked"), "code": ("动态验证码错误", "wrong one-time code"),
+            "code missing": ("未填动态验证码", "no one-time code"), "no second factor": ("未设置动态验证码", "no second factor"),
+            "must change password": ("须先修改密码", "must change the password"),
+        ]
+        guard let (zh, en) = words[row.detail] else { return row.detail }
+        return lang(zh, en)
     }
 
     /// An audit action as words; the code stays beside it for the record.

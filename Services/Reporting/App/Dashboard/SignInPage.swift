@@ -15,9 +15,13 @@ enum SignInPage {
             <label>\(lang("动态验证码（管理员及已开启者填写）", "One-time code (administrators, and anyone who turned it on)")) <input name="code" id="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6"></label>
             <button type="submit">\(lang("登录", "Sign in"))</button></form>
             <p class="muted">\(lang("账号由系统管理员创建；首次登录须修改密码。连续 5 次输错将暂时锁定。", "The system administrator creates accounts; the first sign-in changes the password. Five wrong tries lock the account for a while."))</p>
+            <p class="muted">\(lang("在服务器上创建账号，例如：", "On the server, an account is made e.g. with:")) <code class="command">\(esc(accountCommand))</code></p>
             """
         return out
     }
+
+    /// How an administrator makes an account on the host; a test runs it as printed.
+    static let accountCommand = "intake accounts create --login zhang.wei --name 张伟 --role bureau-clerk --unit transport"
 
     static func passwordForm(_ lang: Language, csrf: String, error: String?, code: String?, mustChange: Bool) -> String {
         var out = mustChange ? "<p class=\"notice\" id=\"must-change\">\(lang("首次登录或密码重置后，请先设置新密码。", "Set a new password first (first sign-in, or after a reset)."))</p>" : ""
