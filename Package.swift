@@ -120,7 +120,8 @@ let package = Package(
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "DubanModelsTests", dependencies: ["DubanModels"]),
-        .testTarget(name: "DubanRuntimeTests", dependencies: ["DubanRuntime", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "DubanRuntimeTests", dependencies: ["DubanRuntime", .product(name: "Logging", package: "swift-log"),
+                                                            .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DubanStorageTests", dependencies: ["DubanStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DubanMessagingTests", dependencies: ["DubanMessaging", "DubanStorage", "DubanModels", "ZeroMQ",
                                                               .product(name: "GRDB", package: "GRDB.swift")]),
@@ -136,7 +137,7 @@ let package = Package(
         .testTarget(name: "DubanIdentityTests", dependencies: ["DubanIdentity", "DubanRuntime",
                                                              .product(name: "Hummingbird", package: "hummingbird"),
                                                              .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "IntakeServiceTests", dependencies: ["IntakeService", "DubanIdentity", "DubanRuntime", "DubanStorage",
+        .testTarget(name: "IntakeServiceTests", dependencies: ["IntakeService", "DubanIdentity", "DubanRuntime", "DubanStorage", "DubanMessaging", "DubanModels",
                                                              .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                                                              .product(name: "Hummingbird", package: "hummingbird"),
                                                              .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -152,7 +153,7 @@ package.targets += service("Intake", executable: "intake", dependencies: [
     "DubanIdentity", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
     .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
 ])
-package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams")])
+package.targets += service("Routing", executable: "routing", dependencies: [.product(name: "Yams", package: "Yams"), "DubanIdentity"])
 package.targets += service("Escalation", executable: "escalation", dependencies: [
     .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
     .product(name: "ArgumentParser", package: "swift-argument-parser"), "DubanIdentity",

@@ -21,7 +21,7 @@ ingress="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)
 "$bin/duban" keygen --dir "$work/keys" >/dev/null
 key="$("$bin/intake" keys create --name fuzz --scope submit --scope read --scope feedback --scope approve --scope dispatch \
   --scope bureau:hrss --data-dir "$work/intake" --keys-dir "$work/keys")"
-"$bin/intake" --http-port "$port" --data-dir "$work/intake" --keys-dir "$work/keys" --routing-config-dir "$root/deploy/config" \
+"$bin/intake" --http-port "$port" --identity-bcrypt-cost 4 --data-dir "$work/intake" --keys-dir "$work/keys" --routing-config-dir "$root/deploy/config" \
   --events-bind "tcp://127.0.0.1:$zmq" --ingress-bind "tcp://127.0.0.1:$ingress" --log-level warning >"$work/intake.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -30,6 +30,26 @@ echo "fuzz: schemathesis against intake on :$port"
   --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-60}" --seed "${FUZZ_SEED:-20261128}" \
   --request-timeout 10 --no-color 2>&1 | tail -n 25
 status=${PIPESTATUS[0]}
+# Again as a signed-in person (a supervisor: reads all, dispatches), with a session token instead of a key.
+temporary="$("$bin/intake" accounts create --login fuzz.supervisor --name 模糊测试 --role supervisor --data-dir "$work/intake" \
+  --keys-dir "$work/keys" | awk '/temporary password:/ {print $3}')"
+token="$(python3 - "$port" "$temporary" <<'PY'
+import json, sys, urllib.request
+port, temporary = sys.argv[1:3]
+def post(path, body, token=None):
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", json.dumps(body).encode(), headers)
+    return json.load(urllib.request.urlopen(request))["token"]
+first = post("/v1/sessions", {"login": "fuzz.supervisor", "password": temporary})
+print(post("/v1/sessions/password", {"current": temporary, "new": "Fuzz-session-2026!"}, first))
+PY
+)"
+echo "fuzz: schemathesis again with a supervisor's session token"
+"$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" -H "Authorization: Bearer $token" \
+  --checks not_a_server_error --max-examples "${FUZZ_PERSON_EXAMPLES:-20}" --seed "${FUZZ_SEED:-20261128}" \
+  --request-timeout 10 --no-color 2>&1 | tail -n 12
+person_status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] && status=$person_status
 if ! curl -fs "http://127.0.0.1:$port/health" >/dev/null; then
   echo "fuzz: intake is not alive after the run; its log:" >&2; tail -n 40 "$work/intake.log" >&2; exit 1
 fi

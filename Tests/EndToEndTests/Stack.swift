@@ -154,10 +154,10 @@ final class Stack: @unchecked Sendable {
     }
 
     /// Any request, with its raw answer.
-    /// Reporting's and escalation's APIs answer only a session or a key: the stack's own key (submit, read) goes with
-    /// every request to them that brings no credential of its own, unless `anonymous`.
+    /// Routing's, escalation's and reporting's APIs answer only a session or a key: the stack's own key (submit, read)
+    /// goes with every request to them that brings no credential of its own, unless `anonymous`.
     func authorize(_ request: inout URLRequest, _ service: String, anonymous: Bool = false) {
-        guard !anonymous, service == "reporting" || service == "escalation", request.value(forHTTPHeaderField: "Authorization") == nil,
+        guard !anonymous, service != "intake", request.value(forHTTPHeaderField: "Authorization") == nil,
               request.value(forHTTPHeaderField: "Cookie") == nil else { return }
         request.setValue("Bearer \(submitKey)", forHTTPHeaderField: "Authorization")
     }

@@ -65,21 +65,35 @@ enum ReportingBenchmark {
         var collected = 0
         let count = try seconds { collected = try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM case_view") ?? 0 } }
 
-        // The real reporting executable on that data, with keys of its own.
+        // The real reporting executable on that data, with keys of its own, and an intake that answers for the API key
+        // every request brings (reporting answers only a session or a key).
         try launch(binDirectory + "/duban", ["keygen", "--dir", directory + "/keys"]).waitUntilExit()
+        let keyPipe = Pipe()
+        let made = try launch(binDirectory + "/intake", ["keys", "create", "--name", "bench", "--scope", "read", "--data-dir", directory + "/intake",
+                                                         "--keys-dir", directory + "/keys"], output: keyPipe)
+        made.waitUntilExit()
+        let key = String(decoding: keyPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let intakePort = try LoopbackPort.free()
+        let intake = try launch(binDirectory + "/intake", [
+            "--http-port", String(intakePort), "--data-dir", directory + "/intake", "--keys-dir", directory + "/keys",
+            "--events-bind", "tcp://127.0.0.1:\(try LoopbackPort.free())", "--ingress-bind", "tcp://127.0.0.1:\(try LoopbackPort.free())",
+            "--log-level", "error"])
+        defer { intake.terminate(); intake.waitUntilExit() }
         let port = try LoopbackPort.free()
         let reporting = try launch(binDirectory + "/reporting", [
             "--http-port", String(port), "--data-dir", directory + "/reporting", "--keys-dir", directory + "/keys",
-            "--events-bind", "tcp://127.0.0.1:\(try LoopbackPort.free())", "--log-level", "error"])
+            "--events-bind", "tcp://127.0.0.1:\(try LoopbackPort.free())", "--log-level", "error",
+            "--intake-url", "http://127.0.0.1:\(intakePort)"])
         defer { reporting.terminate(); reporting.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)"
+        try await waitForHealth("http://127.0.0.1:\(intakePort)/health")
         try await waitForHealth(base + "/health")
         func measure(_ path: String, status: HTTPResponseStatus = .ok) async throws -> Latency {
-            _ = try await get(base + path, status: status)  // warm: pages in the database file
+            _ = try await get(base + path, key: key, status: status)  // warm: pages in the database file
             var samples: [Double] = []
             for _ in 0..<requests {
                 let start = ContinuousClock.now
-                _ = try await get(base + path, status: status)
+                _ = try await get(base + path, key: key, status: status)
                 samples.append(seconds(ContinuousClock.now - start) * 1_000)
             }
             samples.sort()
@@ -107,8 +121,10 @@ enum ReportingBenchmark {
         return "\(day(previous))&to=\(day(thisMonth))"
     }
 
-    private static func get(_ url: String, status: HTTPResponseStatus = .ok) async throws -> Int {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+    private static func get(_ url: String, key: String, status: HTTPResponseStatus = .ok) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer " + key)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 16 * 1_024 * 1_024)
         guard response.status == status else { throw BenchError("\(url) answered \(response.status.code)") }
         return body.readableBytes

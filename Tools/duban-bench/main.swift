@@ -13,8 +13,8 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == MinimalServer.c
     exit(0)
 }
 
-/// `BENCH_ONLY=hop,submit,routing,sweep,webhooks,reporting` runs some of them (default: all).
-let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,submit,routing,sweep,webhooks,reporting").split(separator: ",").map(String.init))
+/// `BENCH_ONLY=hop,submit,routing,sweep,webhooks,reporting,access` runs some of them (default: all).
+let only = Set((ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? "hop,submit,routing,sweep,webhooks,reporting,access").split(separator: ",").map(String.init))
 let eventCount = Int(ProcessInfo.processInfo.environment["BENCH_EVENTS"] ?? "") ?? 20_000
 let batchSize = 100
 let directory = NSTemporaryDirectory() + "duban-bench-\(UUID().uuidString)"
@@ -361,4 +361,17 @@ print(String(format: "| GET /dashboard (overview: figures, 12-week trend, scoreb
 print(String(format: "| GET /health (cases by status, summed from the daily figures) | %.1f ms | %.1f ms |", reporting.health.p50, reporting.health.p99))
 print(String(format: "| baseline: GET of an unknown path, 404 from the router (the HTTP floor) | %.1f ms | %.1f ms |", reporting.floor.p50, reporting.floor.p99))
 print(String(format: "| baseline: SQLite counting the %d rows once | %.1f ms | – |", reporting.collected, reporting.countSeconds * 1_000))
+}
+
+if only.contains("access") {
+let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let rows = try await AccessBenchmark.run(binDirectory: binDirectory, directory: directory + "/access", requests: 2_000)
+print("")
+print("Checking the caller on every request: reporting's GET /v1/cases?limit=1 (real intake and reporting, release):")
+print("")
+print("| credential | p50 | p99 | requests/s, 16 at once |")
+print("|---|---:|---:|---:|")
+for row in rows {
+    print("| \(row.label) | " + String(format: "%.2f ms | %.2f ms | %.0f |", row.p50, row.p99, row.perSecond))
+}
 }

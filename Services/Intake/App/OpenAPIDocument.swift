@@ -65,6 +65,126 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/sessions": {
+          "post": {
+            "summary": "Sign a person in (login, password, and the one-time code where required); answers the session token",
+            "security": [{"apiKey": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["login", "password"], "properties": {"login": {"type": "string", "maxLength": 64}, "password": {"type": "string", "maxLength": 128}, "code": {"type": "string", "maxLength": 6}}}}}},
+            "responses": {
+              "201": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/v1/sessions/refresh": {
+          "post": {
+            "summary": "A new token for an open, not idle session (Authorization: Bearer <token>, which may have expired)",
+            "security": [{"apiKey": []}],
+            "responses": {
+              "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/v1/sessions/end": {
+          "post": {
+            "summary": "Sign out: the session ends in every service within seconds",
+            "security": [{"apiKey": []}],
+            "responses": {
+              "204": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/v1/sessions/password": {
+          "post": {
+            "summary": "Change one's own password (required first after creation or a reset)",
+            "security": [{"apiKey": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["current", "new"], "properties": {"current": {"type": "string"}, "new": {"type": "string"}}}}}},
+            "responses": {
+              "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/v1/identity/keys": {
+          "get": {"summary": "The public key session tokens are verified with (JWKS, EdDSA)", "responses": {"200": {"description": "A JWKS", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+        },
+        "/v1/identity/revocations": {
+          "get": {"summary": "Ended sessions and changed accounts after a feed position (what every service follows)", "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}}], "responses": {"200": {"description": "Entries", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}, "400": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/accounts": {
+          "get": {
+            "summary": "Accounts (system or security administrator)",
+            "security": [{"apiKey": []}],
+            "responses": {
+              "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "summary": "Create an account (system administrator); its temporary password is answered once",
+            "security": [{"apiKey": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["login", "name"], "properties": {"login": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"}, "phone": {"type": "string"}, "roles": {"type": "array", "items": {"type": "string", "enum": ["secretary", "supervisor", "bureau-clerk", "bureau-head", "leader", "approver", "system-admin", "security-admin", "audit-admin"]}}}}}}},
+            "responses": {
+              "201": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/v1/audit": {
+          "get": {
+            "summary": "Search the audit trail (audit administrator): by actor, subject, action prefix, time; JSON or CSV",
+            "security": [{"apiKey": []}],
+            "parameters": [{"name": "actor", "in": "query", "schema": {"type": "string"}}, {"name": "subject", "in": "query", "schema": {"type": "string"}}, {"name": "action", "in": "query", "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string"}}, {"name": "to", "in": "query", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}, {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}}],
+            "responses": {
+              "200": {"description": "Done", "content": {"application/json": {"schema": {"type": "object"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "415": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/v1/imports": {
           "post": {
             "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8 or GB18030/GBK, header row), row by row",
@@ -113,7 +233,7 @@ enum OpenAPIDocument {
       },
       "components": {
         "parameters": {"Format": {"name": "format", "in": "path", "required": true, "schema": {"type": "string", "enum": ["json", "xml"]}}},
-        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A key made with `intake keys create --name NAME --scope submit`."}},
+        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "A key made with `intake keys create --name NAME --scope submit`, or a person's session token from POST /v1/sessions."}},
         "responses": {
           "Open311": {"description": "GeoReport v2 content, the same in both formats", "content": {"application/json": {"schema": {}}, "text/xml": {"schema": {"type": "string"}}}},
           "Open311Error": {"description": "GeoReport v2 errors: a list of {code, description}; the description starts with Duban's stable code", "content": {
@@ -152,11 +272,12 @@ enum OpenAPIDocument {
             "type": "object", "additionalProperties": false, "required": ["action"],
             "properties": {
               "action": {"type": "string", "enum": ["sign", "measure", "progress", "resolve", "return", "request_extension",
-                                                    "decide_extension", "dispatch", "confirm", "reject", "rate"]},
-              "note": {"type": "string", "maxLength": 4000, "description": "Required for measure, progress, resolve, return, request_extension."},
+                                                    "decide_extension", "dispatch", "confirm", "reject", "rate", "instruct",
+                                                    "propose_return", "propose_extension", "decide_proposal"]},
+              "note": {"type": "string", "maxLength": 4000, "description": "Required for measure, progress, resolve, return, request_extension, instruct (批示), propose_return, propose_extension."},
               "bureau": {"type": "string", "description": "dispatch: the bureau to send the case to."},
               "days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "request_extension: working days asked for."},
-              "approved": {"type": "boolean", "description": "decide_extension."},
+              "approved": {"type": "boolean", "description": "decide_extension, decide_proposal."},
               "score": {"type": "integer", "minimum": 1, "maximum": 5, "description": "rate: satisfaction."}
             }
           },

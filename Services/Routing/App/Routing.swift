@@ -1,3 +1,4 @@
+import DubanIdentity
 import DubanMessaging
 import DubanModels
 import DubanRuntime
@@ -64,21 +65,28 @@ public enum Routing: DubanService {
         let assignments = Assignments(events: context.events, clock: context.clock, holder: holder, logger: context.logger)
         let database = context.database.writer
         let clock = context.clock
+        // `intake.url`: where intake answers for people's sessions and API keys (DubanIdentity).
+        let (gate, revocationFeed) = RemoteIdentity.gate(
+            intakeURL: context.settings.reader.string(forKey: "intake.url", default: "http://127.0.0.1:8080"),
+            acceptsCookie: false, logger: context.logger)
         return ServiceParts(
             routes: { http in
-                http.post("/v1/routing/preview") { request, _ -> JSONResponse<CaseRouted> in
+                http.add(middleware: AccessMiddleware(gate: gate, secureCookies: false, isPublic: { _ in false }))
+                http.post("/v1/routing/preview") { request, context -> JSONResponse<CaseRouted> in
+                    _ = try context.caseReader()
                     let body = try await request.body.collect(upTo: 64 * 1024)
                     guard let draft = try? DubanJSON.decoder().decode(PreviewRequest.self, from: Data(buffer: body)) else {
                         throw APIError.badRequest("invalid_preview", "send {\"title\": ..., \"description\": ...}")
                     }
                     return JSONResponse(holder.router.route(draft.draft, at: clock.now()))
                 }
-                http.get("/v1/routing/returns") { _, _ -> JSONResponse<[String: Int]> in
-                    JSONResponse(try await database.read { try Assignments.returnsByBureau(in: $0) })
+                http.get("/v1/routing/returns") { _, context -> JSONResponse<[String: Int]> in
+                    _ = try context.caseReader()
+                    return JSONResponse(try await database.read { try Assignments.returnsByBureau(in: $0) })
                 }
             },
             onEvent: { db, event in try assignments.apply(event, in: db) },
-            services: [holder],
+            services: [holder, revocationFeed],
             health: {
                 var details: [String: String] = [:]
                 let now = clock.now()

@@ -18,7 +18,9 @@ struct IdentitySettings: Sendable {
     var signingKeyFile: String
     /// `identity.issuer`: the name authenticator apps show beside the code ("Duban").
     var issuer: String
+}
 
+extension IdentitySettings {
     init(settings: ServiceSettings) {
         let reader = settings.reader
         tokenSeconds = Double(max(30, reader.int(forKey: "identity.token-seconds", default: 300)))

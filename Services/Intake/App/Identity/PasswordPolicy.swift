@@ -19,18 +19,22 @@ struct PasswordPolicy: Sendable {
                        password.contains(where: \.isNumber),
                        password.contains { !$0.isLowercase && !$0.isUppercase && !$0.isNumber }].filter { $0 }.count
         guard password.count >= minimumLength, classes >= minimumClasses, password.count <= 128,
-              !password.lowercased().contains(login.lowercased()) else {
+              login.isEmpty || !password.lowercased().contains(login.lowercased()) else {
             throw APIError.badRequest("password_too_weak",
                                       "a password has \(minimumLength) to 128 characters from at least \(minimumClasses) of: lower case, upper case, digits, other characters, and does not contain the login name")
         }
     }
 
-    /// A password that meets the rule, for a new account or a reset (given once, to be changed at first sign-in).
-    func temporaryPassword() -> String {
+    /// A password that meets the rule for `login`, for a new account or a reset (given once, to be changed at the first
+    /// sign-in): at least 16 characters from all four classes, without look-alikes (l, 1, O, 0).
+    func temporaryPassword(login: String) -> String {
         let groups = ["abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "-_.!@#"].map(Array.init)
-        var characters = groups.map { $0.randomElement()! }
         let all = groups.flatMap { $0 }
-        while characters.count < max(16, minimumLength) { characters.append(all.randomElement()!) }
-        return String(characters.shuffled())
+        while true {
+            var characters = groups.map { $0.randomElement()! }
+            while characters.count < max(16, minimumLength) { characters.append(all.randomElement()!) }
+            let password = String(characters.shuffled())
+            if (try? check(password, login: login)) != nil { return password }
+        }
     }
 }

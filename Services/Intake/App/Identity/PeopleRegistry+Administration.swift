@@ -30,7 +30,7 @@ extension PeopleRegistry {
             throw APIError.badRequest("invalid_name", "a display name has 1 to 50 characters")
         }
         try Self.checkUnit(unit, roles: roles, knownBureaus: knownBureaus)
-        let password = settings.passwordPolicy.temporaryPassword()
+        let password = settings.passwordPolicy.temporaryPassword(login: login)
         let hash = await Self.hash(password, cost: settings.bcryptCost)
         let now = clock.now()
         var account = Account(login: login, displayName: name, unit: unit.flatMap { $0.isEmpty ? nil : $0 }, roles: roles,
@@ -82,7 +82,7 @@ extension PeopleRegistry {
 
     /// A new temporary password (to be changed at the next sign-in); ends the account's sessions and lifts a lock.
     func resetPassword(_ login: String, actor: String) async throws -> Created {
-        let password = settings.passwordPolicy.temporaryPassword()
+        let password = settings.passwordPolicy.temporaryPassword(login: login)
         let hash = await Self.hash(password, cost: settings.bcryptCost)
         let now = clock.now()
         try await database.write { db in
