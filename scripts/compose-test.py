@@ -10,6 +10,7 @@ included), also when a step fails. Standard library only.
 import html
 from http.client import HTTPConnection
 import json
+import re
 import os
 import subprocess
 import sys
@@ -113,6 +114,10 @@ def main():
                               "--scope", "submit", "--scope", "read"], check=True, capture_output=True, text=True).stdout.strip()
         step("API key created inside the intake container (intake keys create)")
 
+        auth = {"Authorization": f"Bearer {key}"}  # reporting answers only a session or a key
+        status, _ = http("GET", "http://127.0.0.1:8083/v1/cases")
+        if status != 401:
+            raise SystemExit(f"compose-test: reporting answered {status} to a request without a key")
         ids, titles = [], []
         for n in range(60):
             source = cases[n % len(cases)]
@@ -130,35 +135,52 @@ def main():
 
         def all_routed():
             for case_id in ids:
-                status, view = http("GET", f"http://127.0.0.1:8083/v1/cases/{case_id}")
+                status, view = http("GET", f"http://127.0.0.1:8083/v1/cases/{case_id}", headers=auth)
                 if status != 200 or not view.get("bureau") or not view.get("deadline"):
                     return False
             return True
         wait_until("every case routed in reporting", all_routed, 120)
         if len(set(ids)) != len(ids):
             raise SystemExit("compose-test: intake gave the same id twice")
-        status, listed = http("GET", "http://127.0.0.1:8083/v1/cases?limit=500")
+        status, listed = http("GET", "http://127.0.0.1:8083/v1/cases?limit=500", headers=auth)
         listed_ids = [item["id"] for item in listed["cases"]]
         if status != 200 or listed["total"] != len(ids) or sorted(listed_ids) != sorted(ids):
             raise SystemExit(f"compose-test: reporting lists {listed.get('total')} cases, intake accepted {len(ids)}")
         step(f"all {len(ids)} cases routed in reporting, each once")
 
-        # The dashboard inside the containers: a case's page, and the workbench signing in through intake
-        # (reporting's container reaches intake's at INTAKE_URL, http://intake:8080).
-        page = http_text("GET", f"/dashboard/cases/{ids[0]}")
+        # The dashboard inside the containers: a person made with intake's command signs in through reporting's page
+        # (reporting's container reaches intake's at INTAKE_URL, http://intake:8080), changes the temporary password,
+        # and lands on the bureau's workbench; a case's page renders for them.
+        status, view = http("GET", f"http://127.0.0.1:8083/v1/cases/{ids[0]}", headers=auth)
+        bureau = view["bureau"]
+        created = subprocess.run(["podman", "exec", f"{PROJECT}_intake_1", "intake", "accounts", "create", "--login", "compose.clerk",
+                                  "--name", "测试承办人", "--role", "bureau-clerk", "--unit", bureau],
+                                 check=True, capture_output=True, text=True).stdout
+        temporary = next(line.split()[2] for line in created.splitlines() if "temporary password:" in line)
+        form = http_text("GET", "/dashboard/sign-in")
+        sign_in_cookie = next(part.split(";")[0] for part in form[1].get_all("Set-Cookie") if part.startswith("duban_sign_in="))
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form[2]).group(1)
+        signed = http_text("POST", "/dashboard/sign-in", urllib.parse.urlencode({"login": "compose.clerk", "password": temporary, "csrf": csrf}),
+                           headers={"Cookie": sign_in_cookie})
+        session = next((part for part in signed[1].get_all("Set-Cookie") or [] if part.startswith("duban_session=")), "")
+        if signed[0] != 303 or signed[1].get("Location") != "/dashboard/password" or "HttpOnly" not in session:
+            raise SystemExit(f"compose-test: sign-in answered {signed[0]} to {signed[1].get('Location')} with cookie {session!r}")
+        cookie = session.split(";")[0]
+        page = http_text("GET", "/dashboard/password", headers={"Cookie": cookie})
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page[2]).group(1)
+        changed = http_text("POST", "/dashboard/password", urllib.parse.urlencode(
+            {"current": temporary, "new": "Compose-test-2026!", "confirm": "Compose-test-2026!", "csrf": csrf}), headers={"Cookie": cookie})
+        cookie = next(part for part in changed[1].get_all("Set-Cookie") if part.startswith("duban_session=")).split(";")[0]
+        workbench = http_text("GET", "/dashboard/workbench", headers={"Cookie": cookie})
+        if workbench[0] != 200 or f'data-case="{ids[0]}"' not in workbench[2] or "测试承办人" not in workbench[2]:
+            raise SystemExit(f"compose-test: the clerk's workbench answered {workbench[0]} without the bureau's case")
+        page = http_text("GET", f"/dashboard/cases/{ids[0]}", headers={"Cookie": cookie})
         if page[0] != 200 or ids[0] not in page[2] or html.escape(titles[0], quote=False) not in page[2]:
             raise SystemExit(f"compose-test: the case page of {ids[0]} answered {page[0]} without the case")
-        signed = http_text("POST", "/dashboard/workbench/sign-in", urllib.parse.urlencode({"key": key}))
-        cookie = (signed[1].get("Set-Cookie") or "").split(";")[0]
-        if signed[0] != 303 or cookie != f"duban_workbench_key={key}":
-            raise SystemExit(f"compose-test: workbench sign-in answered {signed[0]} with cookie {cookie!r}")
-        workbench = http_text("GET", "/dashboard/workbench", headers={"Cookie": cookie})
-        if workbench[0] != 200 or '<strong id="who">compose-test</strong>' not in workbench[2]:
-            raise SystemExit(f"compose-test: the workbench answered {workbench[0]} without the signed-in key")
-        refused = http_text("POST", "/dashboard/workbench/sign-in", urllib.parse.urlencode({"key": "not-a-key"}))
-        if refused[0] != 303 or "duban_workbench_key" in (refused[1].get("Set-Cookie") or ""):
-            raise SystemExit("compose-test: the workbench let an unknown key sign in")
-        step("dashboard: a case's page renders; the workbench signs in through intake, and refuses an unknown key")
+        refused = http_text("GET", "/dashboard/workbench")
+        if refused[0] != 303 or not refused[1].get("Location", "").startswith("/dashboard/sign-in"):
+            raise SystemExit("compose-test: the workbench opened without a session")
+        step("dashboard: a clerk signs in through intake, changes the password, sees the bureau's case; no session, no page")
 
         logs = subprocess.run(COMPOSE + ["logs"], cwd=ROOT, capture_output=True, text=True)
         lines = (logs.stdout + logs.stderr).splitlines()
