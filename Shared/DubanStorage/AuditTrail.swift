@@ -185,7 +185,12 @@ public enum AuditTrail {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let actor { conditions.append("actor = ?"); arguments.append(actor) }
-        if let subject { conditions.append("subject = ?"); arguments.append(subject) }
+        if let subject {
+            // A commit's submissions are one row: the first case is its subject, every case is in its detail.
+            conditions.append("(subject = ? OR (action = 'case.submit' AND instr(detail, ?) > 0))")
+            arguments.append(subject)
+            arguments.append(subject)
+        }
         if let action {
             conditions.append("substr(action, 1, ?) = ?")
             arguments.append(action.count)

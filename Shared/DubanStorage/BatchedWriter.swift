@@ -27,9 +27,14 @@ public final class BatchedWriter: Sendable {
     /// hopping to GRDB's own queue and back.
     private let queue = DispatchQueue(label: "duban.batched-writer")
 
-    public init(database: DatabasePool, maxBatch: Int = 256) {
+    /// Runs once in each batch's transaction after its writes, before the commit (intake records the batch's
+    /// submissions in the audit trail with it); if it throws, the whole batch fails.
+    private let beforeCommit: (@Sendable (Database) throws -> Void)?
+
+    public init(database: DatabasePool, maxBatch: Int = 256, beforeCommit: (@Sendable (Database) throws -> Void)? = nil) {
         self.database = database
         self.maxBatch = maxBatch
+        self.beforeCommit = beforeCommit
     }
 
     public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -68,7 +73,11 @@ public final class BatchedWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let answers = try database.write { db in batch.map { $0.run(db) } }
+                let answers = try database.write { db in
+                    let answers = batch.map { $0.run(db) }
+                    try beforeCommit?(db)
+                    return answers
+                }
                 for answer in answers { answer() }
             } catch {
                 // The transaction itself failed (BEGIN or COMMIT): nothing of the batch is stored, everyone hears why.

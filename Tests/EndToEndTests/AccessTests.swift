@@ -217,6 +217,8 @@ extension EndToEnd {
             let csv = try await stack.request("intake", "GET", "/v1/audit?subject=\(a.id)&format=csv", headers: ["Authorization": "Bearer \(auditor.token)"])
             let text = String(decoding: csv.body, as: UTF8.self)
             #expect(csv.status == 200 && text.hasPrefix("\u{FEFF}序号,时间,操作人") && text.contains("case.decide_proposal"))
+            // The submission too, by the key that made it (one row per submitter per commit).
+            #expect(text.contains("test-source,case.submit"), "\(text)")
             // And nobody else does.
             #expect(try await stack.call("intake", "GET", "/v1/audit", token: leader.token).status == 403)
         }

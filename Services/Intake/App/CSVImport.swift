@@ -140,7 +140,7 @@ struct CSVImport {
             let draft = try CaseSubmission.parse(object: object)
             let hash = try requestHash(draft)
             let key = "csv:\(source):" + (ref.map { "ref:\($0)" } ?? "row:\(hash)")
-            let (submitted, isNew) = try await store.submitReportingNew(draft, idempotencyKey: key, requestHash: hash)
+            let (submitted, isNew) = try await store.submitReportingNew(draft, idempotencyKey: key, requestHash: hash, actor: source)
             return RowResult(row: number, ref: ref, outcome: isNew ? .created : .duplicate, id: submitted.id.rawValue)
         } catch let error as APIError {
             return RowResult(row: number, ref: ref, outcome: .error, code: error.code, message: error.message)

@@ -16,35 +16,44 @@ struct CaseStore: Sendable {
     /// Submissions and updates from concurrent requests share commits (each in its own savepoint).
     let writer: BatchedWriter
 
+    /// The submissions of the batch being written, recorded in the audit trail as one row per submitter per commit.
+    let submissions: SubmissionAudit
+
     init(database: DatabasePool, events: EventLog, clock: WallClock, cipher: PersonalDataCipher) {
         self.database = database
         self.events = events
         self.clock = clock
         self.cipher = cipher
-        self.writer = BatchedWriter(database: database)
+        let submissions = SubmissionAudit()
+        self.submissions = submissions
+        self.writer = BatchedWriter(database: database) { db in try submissions.record(at: clock.now(), in: db) }
     }
 
 
     /// Stores a case and its event; with an idempotency key, a retry of the same request returns the same case, and
     /// the same key with a different request is refused.
+    /// `actor`: the key's or person's name, for the audit trail.
     func submit(_ draft: CaseDraft, idempotencyKey: String? = nil, requestHash: String = "",
-                open311: Open311Extras? = nil) async throws -> SubmittedCase {
+                open311: Open311Extras? = nil, actor: String) async throws -> SubmittedCase {
         let now = clock.now()
-        return try await writer.write { db in
-            let submitted = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
+        return try await writer.write { [submissions] db in
+            let (submitted, isNew) = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
             if let open311 {
                 try db.execute(sql: "UPDATE case_record SET service_code = ?, media_url = ?, source = ? WHERE case_id = ?",
                                arguments: [open311.serviceCode, open311.mediaURL, open311.source, submitted.id.rawValue])
             }
+            if isNew { submissions.note(actor: actor, case: submitted.id) }  // last: only a submission that stays is noted
             return submitted
         }
     }
 
     /// The same, saying whether the case is new or an earlier one returned for the same idempotency key.
-    func submitReportingNew(_ draft: CaseDraft, idempotencyKey: String, requestHash: String) async throws -> (SubmittedCase, Bool) {
+    func submitReportingNew(_ draft: CaseDraft, idempotencyKey: String, requestHash: String, actor: String) async throws -> (SubmittedCase, Bool) {
         let now = clock.now()
-        return try await writer.write { db in
-            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+        return try await writer.write { [submissions] db in
+            let stored = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            if stored.isNew { submissions.note(actor: actor, case: stored.case.id) }
+            return stored
         }
     }
 
@@ -57,10 +66,14 @@ struct CaseStore: Sendable {
     }
 
     /// The same, for a caller on its own thread (the ZeroMQ ingress): returns once the case is committed.
-    func submitWaiting(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String) throws -> SubmittedCase {
+    func submitWaiting(_ draft: CaseDraft, idempotencyKey: String?, requestHash: String, actor: String) throws -> SubmittedCase {
         let now = clock.now()
         return try database.write { db in
-            try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db).case
+            let stored = try store(draft, idempotencyKey: idempotencyKey, requestHash: requestHash, at: now, in: db)
+            if stored.isNew {
+                try AuditTrail.append(actor: actor, action: "case.submit", subject: stored.case.id.rawValue, detail: "1", at: now, in: db)
+            }
+            return stored.case
         }
     }
 

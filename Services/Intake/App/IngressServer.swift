@@ -70,7 +70,7 @@ final class IngressServer: Service, Sendable {
                 throw APIError.badRequest("invalid_idempotency_key", "the idempotency key has 1 to 200 characters of UTF-8")
             }
             let draft = try CaseSubmission.parse(frames[2])
-            let stored = try store.submitWaiting(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft))
+            let stored = try store.submitWaiting(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft), actor: apiKey.name)
             return try encoder.encode(stored)
         } catch let error as APIError {
             return (try? encoder.encode(["error": ["code": error.code, "message": error.message]])) ?? Data()

@@ -158,7 +158,7 @@ public enum Intake: DubanService {
                          body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
             }
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
-                _ = try await keys.authenticate(request, scope: "submit")
+                let submitter = try await keys.authenticate(request, scope: "submit")
                 let body = try await jsonBody(request)
                 let draft = try CaseSubmission.parse(body)
                 let key = request.headers[idempotencyKeyHeader]
@@ -166,8 +166,8 @@ public enum Intake: DubanService {
                     throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
                 }
                 // The request's fingerprint matters only when a key asks for idempotency.
-                return JSONResponse(try await store.submit(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft)),
-                                    status: .created)
+                return JSONResponse(try await store.submit(draft, idempotencyKey: key, requestHash: key == nil ? "" : try requestHash(draft),
+                                                           actor: submitter.name), status: .created)
             }
             router.post("/v1/cases/{id}/updates") { request, context -> JSONResponse<UpdatedCase> in
                 let key = try await keys.authenticate(request)

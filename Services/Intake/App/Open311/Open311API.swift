@@ -233,7 +233,7 @@ struct Open311API: Sendable {
         let draft = try Open311Submission.draft(form, catalog: catalog)
         let submitted = try await store.submit(draft.draft, idempotencyKey: nil, requestHash: "",
                                                open311: .init(serviceCode: draft.serviceCode, mediaURL: form["media_url"],
-                                                              addressID: form["address_id"], source: key.name))
+                                                              addressID: form["address_id"], source: key.name), actor: key.name)
         return Open311Document(root: "service_requests", value: .list(item: "request", [
             .object([("service_request_id", .text(submitted.id.rawValue)),
                      ("service_notice", .text("已受理，将按职责转交责任单位办理")),
