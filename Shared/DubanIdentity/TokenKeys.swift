@@ -3,12 +3,18 @@ import Crypto
 import DubanRuntime
 import Foundation
 import JWTKit
+import Synchronization
 
 /// The keys session tokens are signed and checked with. Intake holds the Ed25519 private key
 /// (`<data.dir>/identity-signing.key`, 32 bytes, mode 0600, made on first start); every other service holds only
 /// the public half, fetched once from intake's `GET /v1/identity/keys` (a JWKS, RFC 7517) and again only when a
 /// token names a key it does not know.
 public actor TokenKeys {
+    /// Tokens already verified, by their text: a session sends the same token with every request, and its signature
+    /// does not change, so it is checked once (times and revocations are still judged on every request, by the gate).
+    /// Bounded: cleared when it holds 10,000.
+    private nonisolated let verified = Mutex<[String: PersonClaims]>([:])
+
     private enum Source {
         case signer(EdDSA.PrivateKey, kid: String)
         case remote(url: String)
@@ -37,7 +43,17 @@ public actor TokenKeys {
 
     /// The claims of a token whose signature is good, or nil; times are for the caller to judge.
     /// - Throws: ``APIError`` 503 `identity_unavailable` when the public key cannot be fetched.
-    public func verify(_ token: String) async throws -> PersonClaims? {
+    public nonisolated func verify(_ token: String) async throws -> PersonClaims? {
+        if let known = verified.withLock({ $0[token] }) { return known }
+        guard let claims = try await verifySignature(token) else { return nil }
+        verified.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[token] = claims
+        }
+        return claims
+    }
+
+    private func verifySignature(_ token: String) async throws -> PersonClaims? {
         let collection = try await keys()
         do {
             return try await collection.verify(token, as: PersonClaims.self)

@@ -35,8 +35,8 @@ import Testing
     }
 
     /// A person with a changed password, and their full token.
-    static func person(_ registry: PeopleRegistry, _ login: String, roles: Set<Role>) async throws -> (password: String, token: String, secret: String?) {
-        let created = try await registry.createAccount(login: login, displayName: login, unit: nil, roles: roles, phone: nil,
+    static func person(_ registry: PeopleRegistry, _ login: String, roles: Set<Role>, unit: String? = nil) async throws -> (password: String, token: String, secret: String?) {
+        let created = try await registry.createAccount(login: login, displayName: login, unit: unit, roles: roles, phone: nil,
                                                        actor: "test", knownBureaus: nil)
         let code = created.totp.map { TOTP(secret: $0.secret).compute(date: Date()) }.map { String(format: "%06d", $0) }
         let first = try await registry.signIn(login: login, password: created.temporaryPassword, code: code)
@@ -122,5 +122,37 @@ import Testing
         await #expect { try await registry.refresh(token) } throws: { Self.code($0) == "session_ended" }
         await #expect { try await registry.signIn(login: "sun", password: "Gov-Enterprise-42", code: nil) }
             throws: { Self.code($0) == "credentials_invalid" }
+    }
+
+    @Test func theFirstAdministratorIsMadeOnceWithASecondFactorAndMustChangeThePassword() async throws {
+        let clock = Clock()
+        let (registry, _, _) = try Self.registry(clock)
+        let first = try await registry.bootstrap(login: "admin", actor: "operator:root")
+        let setup = try #require(first.totp)
+        #expect(setup.uri.hasPrefix("otpauth://totp/admin?secret="))
+        await #expect { try await registry.bootstrap(login: "admin2", actor: "operator:root") } throws: { Self.code($0) == "accounts_exist" }
+        await #expect { try await registry.signIn(login: "admin", password: first.temporaryPassword, code: nil) }
+            throws: { Self.code($0) == "totp_required" }
+        let code = String(format: "%06d", TOTP(secret: setup.secret).compute(date: Date()))
+        let signedIn = try await registry.signIn(login: "admin", password: first.temporaryPassword, code: code)
+        #expect(signedIn.stage == .passwordChange && Set(signedIn.person.roles) == [.systemAdministrator, .securityAdministrator])
+        // Until the password is changed, the token grants nothing else.
+        let claims = try #require(try await registry.tokens.verify(signedIn.token))
+        #expect(claims.principal.scopes == ["password-change"])
+    }
+
+    @Test func anyoneMayTurnOnOneTimeCodes() async throws {
+        let clock = Clock()
+        let (registry, _, _) = try Self.registry(clock)
+        let (password, token, _) = try await Self.person(registry, "qian", roles: [.bureauHead], unit: "transport")
+        let principal = try #require(try await registry.tokens.verify(token)).principal
+        let setup = try await registry.startTOTP(principal)
+        let totp = TOTP(secret: setup.secret)
+        await #expect { try await registry.confirmTOTP(principal, code: "000000" == String(format: "%06d", totp.compute(date: Date())) ? "111111" : "000000") }
+            throws: { Self.code($0) == "totp_invalid" }
+        try await registry.confirmTOTP(principal, code: String(format: "%06d", totp.compute(date: Date())))
+        await #expect { try await registry.signIn(login: "qian", password: password, code: nil) } throws: { Self.code($0) == "totp_required" }
+        let next = String(format: "%06d", totp.compute(date: Date().addingTimeInterval(30)))
+        #expect(try await registry.signIn(login: "qian", password: password, code: next).stage == .full)
     }
 }

@@ -51,7 +51,7 @@ enum AccessBenchmark {
         var rows: [Row] = []
         for (label, url, headers) in [
             ("API key (Authorization: Bearer dbk_…; intake's answer kept 1 s)", base + path, [("Authorization", "Bearer " + key)]),
-            ("session token as bearer (EdDSA verified here, revocation list)", base + path, [("Authorization", "Bearer " + token)]),
+            ("session token as bearer (EdDSA verified here once per token; times and revocation list every request)", base + path, [("Authorization", "Bearer " + token)]),
             ("session token in the dashboard's cookie", base + path, [("Cookie", "duban_session=" + token)]),
             ("baseline: GET /health, outside the gate", base + "/health", []),
         ] {

@@ -19,7 +19,8 @@ extension CaseView {
         ]
         if let contact {
             let reach = [contact.name, contact.phone].compactMap { $0 }.joined(separator: " ")
-            rows.append((lang("联系人", "Contact"), "<span id=\"case-contact\">\(reach.isEmpty ? "—" : esc(reach))</span>"))
+            rows.append((lang("联系人", "Contact") + (contact.masked == true ? lang("（已脱敏）", " (masked)") : ""),
+                         "<span id=\"case-contact\"\(contact.masked == true ? " data-masked=\"true\"" : "")>\(reach.isEmpty ? "—" : esc(reach))</span>"))
         }
         rows += [
             (lang("登记时间", "Recorded"), PageFormat.minute(submittedAt)),

@@ -107,7 +107,8 @@ struct DashboardRoutes: Sendable {
     }
 
     /// A case's page, for those who may read it (another bureau's case is answered as absent); with the submitter's
-    /// contact where intake lets the reader see it (the owning bureau, supervisors), and the 批示 form for leaders.
+    /// contact as intake lets the reader see it (in full: the owning bureau, supervisors; masked: the others who read
+    /// every case), and the 批示 form for leaders.
     func casePage(_ id: String, lang: Language, query: [String: String], path: String, context: DubanRequestContext) async throws -> Response {
         let viewer = try context.caseReader()
         guard let view = try await database.read({ try CaseView.fetch(id, in: $0) }),
@@ -116,7 +117,8 @@ struct DashboardRoutes: Sendable {
         }
         var contact: IntakeClient.Contact?
         let ownsIt = view.bureau.map { viewer.scopes.contains("bureau:\($0)") } ?? false
-        if ownsIt || viewer.scopes.contains("dispatch"), let credential = context.credential {
+        // The owning bureau and supervisors see it in full; those who read every case, masked (intake decides).
+        if ownsIt || viewer.scopes.contains("dispatch") || viewer.readableBureaus == nil, let credential = context.credential {
             do { contact = try await intake.contact(caseID: id, key: credential) } catch {
                 logger.error("case page: cannot ask intake for a contact", metadata: ["error": "\(error)"])
             }

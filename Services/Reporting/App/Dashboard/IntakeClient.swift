@@ -57,6 +57,8 @@ struct IntakeClient: Sendable {
         var name: String?
         var phone: String?
         var enterprise: String?
+        /// Intake masked it: the reader sees every case but is not the owning bureau or a supervisor.
+        var masked: Bool?
     }
 
     /// `GET /v1/cases/{id}/contact` with the key; nil when intake refuses (not the key's case) or has none.
