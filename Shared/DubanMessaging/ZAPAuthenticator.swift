@@ -8,19 +8,34 @@ import ZeroMQ
 ///
 /// With libzmq 4.3.4, CURVE without a ZAP handler admits any client that knows the server key; Duban's server sockets
 /// also set `ZMQ_ZAP_ENFORCE_DOMAIN`, so they refuse everyone while this handler is not running. Each admitted peer's
-/// service name comes back on its messages as the `User-Id` property.
+/// name comes back on its messages as the `User-Id` property.
+///
+/// A request carries the ZAP domain of the server socket it is for, and each domain has its own list: the services'
+/// keys for the links (``KeyRing/zapDomain``), registered client keys for the sockets outside systems reach
+/// (``ClientSecurity/zapDomain``). A key is judged only by its socket's domain's list, so a service key does not open
+/// a client socket and a client key does not open a link. A domain nobody registered admits no one.
 public final class ZAPAuthenticator: Service, Sendable {
+    /// Who a domain admits: the user id for a client's CURVE public key (40 characters of Z85), or nil to refuse it.
+    /// Called on the handler's thread, once per handshake.
+    public typealias Admission = @Sendable (_ publicKey: String) -> String?
+
     private let context: ZMQContext
-    /// Public key (Z85) → the service it belongs to.
-    private let allowed: [String: String]
+    private let domains = Mutex<[String: Admission]>([:])
     private let logger: Logger
     private let thread: SocketThread
     private let refused = Atomic<Int>(0)
     private let ready = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    public init(context: ZMQContext, keyRing: KeyRing, logger: Logger) throws {
+    /// A handler for the links: it admits the public keys of `keyRing`'s services, as those services, in the links'
+    /// domain.
+    public convenience init(context: ZMQContext, keyRing: KeyRing, logger: Logger) throws {
+        try self.init(context: context, logger: logger)
+        admitServices(keyRing)
+    }
+
+    /// A handler that admits no one until domains are registered (``admit(domain:_:)``).
+    public init(context: ZMQContext, logger: Logger) throws {
         self.context = context
-        self.allowed = Dictionary(keyRing.publicKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
         let box = Mutex<ZAPAuthenticator?>(nil)
         self.thread = try SocketThread(name: "zap") { control in
@@ -28,6 +43,17 @@ public final class ZAPAuthenticator: Service, Sendable {
             try authenticator.loop(control)
         }
         box.withLock { $0 = self }
+    }
+
+    /// Admits the public keys of `keyRing`'s services, as those services, in the links' domain (``KeyRing/zapDomain``).
+    public func admitServices(_ keyRing: KeyRing) {
+        let services = Dictionary(keyRing.publicKeys.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        admit(domain: KeyRing.zapDomain) { services[$0] }
+    }
+
+    /// Judges the handshakes of server sockets whose ZAP domain is `domain` with `admission` (replacing any before).
+    public func admit(domain: String, _ admission: @escaping Admission) {
+        domains.withLock { $0[domain] = admission }
     }
 
     /// Starts the handler and returns once it is bound, so no server socket ever goes unauthenticated.
@@ -79,19 +105,20 @@ public final class ZAPAuthenticator: Service, Sendable {
         let reply = { (status: String, text: String, user: String) -> [Data] in
             [frames[0], Data(), Data("1.0".utf8), frames[3], Data(status.utf8), Data(text.utf8), Data(user.utf8), Data()]
         }
+        let domain = String(decoding: frames[4], as: UTF8.self)
         let address = String(decoding: frames[5], as: UTF8.self)
         let mechanism = String(decoding: frames[7], as: UTF8.self)
         guard mechanism == "CURVE", frames.count >= 9, frames[8].count == 32 else {
             refused.add(1, ordering: .relaxed)
-            logger.warning("refused a peer without CURVE", metadata: ["address": "\(address)", "mechanism": "\(mechanism)"])
+            logger.warning("refused a peer without CURVE", metadata: ["address": "\(address)", "domain": "\(domain)", "mechanism": "\(mechanism)"])
             return reply("400", "CURVE required", "")
         }
         let key = Z85.encode(frames[8])
-        guard let service = allowed[key] else {
+        guard let admission = domains.withLock({ $0[domain] }), let user = admission(key), !user.isEmpty else {
             refused.add(1, ordering: .relaxed)
-            logger.warning("refused a peer with an unlisted key", metadata: ["address": "\(address)", "key": "\(key)"])
+            logger.warning("refused a peer with an unlisted key", metadata: ["address": "\(address)", "domain": "\(domain)", "key": "\(key)"])
             return reply("400", "unknown key", "")
         }
-        return reply("200", "OK", service)
+        return reply("200", "OK", user)
     }
 }

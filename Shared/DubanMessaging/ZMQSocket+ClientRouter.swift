@@ -9,12 +9,15 @@ extension ZMQSocket {
     /// - `ZMQ_ROUTER_MANDATORY`: an answer to a client that has gone fails with `EHOSTUNREACH` instead of vanishing.
     /// - `ZMQ_LINGER` 0: nothing unsent holds the context open at shutdown; every answer can be asked for again.
     ///
+    /// - `security`: CURVE with registered client keys, or plaintext (``ClientSecurity``).
+    ///
     /// Call it on the thread that owns the socket. Throws ``ZMQError`` when an option or the bind fails.
-    public static func clientRouter(_ context: ZMQContext, bind endpoint: String) throws -> ZMQSocket {
+    public static func clientRouter(_ context: ZMQContext, bind endpoint: String, security: ClientSecurity) throws -> ZMQSocket {
         let socket = try ZMQSocket(context, type: .router)
         try socket.set(.linger(milliseconds: 0))
         try socket.set(.routerMandatory(true))
         try socket.set(.routerHandover(true))
+        try socket.secureForClients(security)
         try socket.bind(endpoint)
         return socket
     }

@@ -33,6 +33,9 @@ public struct ServiceBuildContext: Sendable {
     public let manualTime: ManualTime?
     public let zmq: ZMQContext
     public let security: LinkSecurity
+    /// The context's ZAP handler, for a service that adds a domain for its client sockets
+    /// (``clientSecurity(plaintextSetting:endpoints:admit:)``); nil in commands, which serve nothing.
+    public let authenticator: ZAPAuthenticator?
     public let logger: Logger
 }
 

@@ -86,19 +86,18 @@ public enum ServiceApplication {
         let database = try openDatabase(S.self, settings: settings)
         let zmq = try ZMQContext()
         let security: LinkSecurity
-        var authenticator: ZAPAuthenticator?
+        // Running whenever the service serves: the links' domain needs it, and so do client sockets on CURVE
+        // (the ingress, the notice sockets), also when the links are plaintext.
+        let authenticator = authenticate ? try ZAPAuthenticator(context: zmq, logger: logger) : nil
         if settings.plaintext {
             logger.warning("SECURITY: inter-service links run WITHOUT encryption or authentication (security.plaintext)")
             security = .plaintext
         } else {
             let ring = try KeyRing.load(service: name, directory: settings.keysDirectory)
             security = .curve(ring)
-            if authenticate {
-                let zap = try ZAPAuthenticator(context: zmq, keyRing: ring, logger: logger)
-                await zap.start()
-                authenticator = zap
-            }
+            authenticator?.admitServices(ring)
         }
+        await authenticator?.start()
         var manualTime: ManualTime?
         var clock = clock
         if settings.timeControl {
@@ -107,7 +106,8 @@ public enum ServiceApplication {
             clock = manualTime!.clock
         }
         let context = ServiceBuildContext(settings: settings, database: database, events: EventLog(producer: name),
-                                          clock: clock, manualTime: manualTime, zmq: zmq, security: security, logger: logger)
+                                          clock: clock, manualTime: manualTime, zmq: zmq, security: security,
+                                          authenticator: authenticator, logger: logger)
         return (context, authenticator)
     }
 }

@@ -112,7 +112,10 @@ public final class ZMQSocket {
             }
             let size = zmq_msg_size(&message)
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(&message), count: size))
-            if frames.count == 1, let property = zmq_msg_gets(&message, "User-Id") {
+            // Every frame of a message carries its peer's properties, except, in libzmq 4.3.4, a ROUTER's routing-id
+            // frame when the message was already prefetched by a readiness check (ZMQ_EVENTS, poll): so the first
+            // frame that has it.
+            if userID == nil, let property = zmq_msg_gets(&message, "User-Id") {
                 userID = String(cString: property)
             }
             if zmq_msg_more(&message) == 0 { break }

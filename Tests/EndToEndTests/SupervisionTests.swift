@@ -134,7 +134,8 @@ final class NoticeSubscriber: Sendable {
     private let thread: SocketThread
     private let context: ZMQContext
 
-    init(endpoint: String, topics: [String]) throws {
+    /// `curve`: connect as a CURVE client with this key pair to a server with that public key.
+    init(endpoint: String, topics: [String], curve: (serverKey: String, keyPair: CurveKeyPair)? = nil) throws {
         let context = try ZMQContext()
         self.context = context
         let sink = HeardSink()
@@ -142,6 +143,7 @@ final class NoticeSubscriber: Sendable {
         thread = try SocketThread(name: "subscriber") { control in
             let socket = try ZMQSocket(context, type: .sub)
             try socket.set(.linger(milliseconds: 0))
+            if let curve { try socket.set(.curveClient(serverKey: curve.serverKey, keyPair: curve.keyPair)) }
             for topic in topics { try socket.set(.subscribe(Data(topic.utf8))) }
             try socket.connect(endpoint)
             defer { socket.close() }
@@ -159,6 +161,9 @@ final class NoticeSubscriber: Sendable {
     private let sink: HeardSink
 
     func stop() { thread.requestStop() }
+
+    /// Everything heard so far.
+    var heard: [Heard] { sink.all }
 
     func waitFor(count: Int, seconds: Double = 5) async throws -> [Heard] {
         let deadline = Date().addingTimeInterval(seconds)

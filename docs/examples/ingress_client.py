@@ -6,6 +6,10 @@
 Each line of the file is a case as JSON (the body of POST /v1/cases). The reply comes only after the case is stored.
 An idempotency key per case (here: the line's "ref", or its number) makes a resend after a timeout safe: intake
 answers with the same case instead of storing it twice. Needs pyzmq (Debian: python3-zmq; PyPI: pyzmq).
+
+On CURVE (docs/INGRESS.md), set DUBAN_SERVER_KEY_FILE to intake's public key (deploy/keys/intake.pub) and
+DUBAN_CLIENT_KEY_FILE to this system's secret key (its .key from `duban keygen`), whose public key is registered on its
+API key; DUBAN_API_KEY may then be left out, since the connection is the key.
 """
 import json
 import os
@@ -23,10 +27,18 @@ def submit(socket, api_key, key, case, timeout_ms=5000):
 
 def main():
     endpoint, path = sys.argv[1], sys.argv[2]
-    api_key = os.environ["DUBAN_API_KEY"]  # a key with the submit scope: intake keys create --name … --scope submit
+    server_key_file = os.environ.get("DUBAN_SERVER_KEY_FILE")
+    # A key with the submit scope (intake keys create --name … --scope submit); on CURVE, empty: the connection is the key.
+    api_key = os.environ["DUBAN_API_KEY"] if not server_key_file else os.environ.get("DUBAN_API_KEY", "")
     context = zmq.Context()
     socket = context.socket(zmq.DEALER)
     socket.setsockopt(zmq.LINGER, 0)
+    if server_key_file:
+        with open(server_key_file, "rb") as server, open(os.environ["DUBAN_CLIENT_KEY_FILE"], "rb") as client:
+            secret = client.read().strip()
+            socket.curve_serverkey = server.read().strip()
+            socket.curve_secretkey = secret
+            socket.curve_publickey = zmq.curve_public(secret)
     socket.connect(endpoint)
     failures = 0
     with open(path, encoding="utf-8") as lines:

@@ -94,9 +94,20 @@ public enum Escalation: DubanService {
         let supervisor = Supervisor(policy: policy, calendar: calendar, publicURL: context.settings.publicURL)
         let database = context.database.writer
         let clock = context.clock
-        let publisher = try NoticePublisher(endpoint: reader.string(forKey: "notices.bind", default: "tcp://127.0.0.1:5580"),
-                                            replayEndpoint: reader.string(forKey: "notices.replay-bind", default: "tcp://127.0.0.1:5581"),
-                                            database: database, context: context.zmq, logger: context.logger)
+        let noticesBind = reader.string(forKey: "notices.bind", default: "tcp://127.0.0.1:5580")
+        let replayBind = reader.string(forKey: "notices.replay-bind", default: "tcp://127.0.0.1:5581")
+        // `notices.plaintext` as `ingress.plaintext` (ServiceBuildContext.clientSecurity); with CURVE the subscribers are
+        // those of `notices.clients-file` (NoticeClients).
+        let noticeClients = LockedBox<NoticeClients>()
+        let noticeSecurity = try context.clientSecurity(plaintextSetting: "notices.plaintext", endpoints: [noticesBind, replayBind],
+                                                        what: "the notice PUB and replay sockets") { publicKey in
+            noticeClients.value?.name(forKey: publicKey)
+        }
+        if !noticeSecurity.isPlaintext {
+            noticeClients.value = try NoticeClients(path: reader.string(forKey: "notices.clients-file"), logger: context.logger)
+        }
+        let publisher = try NoticePublisher(endpoint: noticesBind, replayEndpoint: replayBind, security: noticeSecurity,
+                                            clients: noticeClients.value, database: database, context: context.zmq, logger: context.logger)
         let sweep: @Sendable () async throws -> [Notice] = {
             let now = clock.now()
             let created = try await database.write { try supervisor.sweep(at: now, in: $0) }

@@ -14,17 +14,28 @@ import ZeroMQ
 ///
 /// PUB is live only; a subscriber that was away asks the replay socket for everything after its last `seq`.
 /// The published position is saved, so notices stored just before a crash are still published after it.
+///
+/// With CURVE (`notices.plaintext`, ``ClientSecurity``) both sockets admit the subscribers of `notices.clients-file`
+/// (``NoticeClients``). A PUB socket cannot drop one subscriber, so when a key is taken off the list the publisher
+/// closes and binds the PUB socket again: every subscriber reconnects through the ZAP handler, which refuses the
+/// removed one, and the others catch up what they missed meanwhile from the replay socket, as after any absence.
 final class NoticePublisher: Service, Sendable {
     private let endpoint: String
     private let replayEndpoint: String
+    private let security: ClientSecurity
+    /// The listed subscribers; nil on plaintext.
+    private let clients: NoticeClients?
     private let database: DatabasePool
     private let context: ZMQContext
     private let logger: Logger
     let thread: SocketThread
 
-    init(endpoint: String, replayEndpoint: String, database: DatabasePool, context: ZMQContext, logger: Logger) throws {
+    init(endpoint: String, replayEndpoint: String, security: ClientSecurity, clients: NoticeClients?, database: DatabasePool,
+         context: ZMQContext, logger: Logger) throws {
         self.endpoint = endpoint
         self.replayEndpoint = replayEndpoint
+        self.security = security
+        self.clients = clients
         self.database = database
         self.context = context
         self.logger = logger
@@ -39,20 +50,46 @@ final class NoticePublisher: Service, Sendable {
         try await thread.runUntilShutdown()
     }
 
-    private func loop(_ control: SocketThread.Control) throws {
+    /// A PUB socket bound at `endpoint`. Binding again just after a close may find the port still held for a moment
+    /// (libzmq closes listeners on its I/O thread): tried for up to two seconds.
+    private func publisher() throws -> ZMQSocket {
         let socket = try ZMQSocket(context, type: .pub)
         try socket.set(.linger(milliseconds: 0))
         try socket.set(.sendHighWaterMark(100_000))
-        try socket.bind(endpoint)
+        try socket.secureForClients(security)
+        let deadline = ContinuousClock.now + .seconds(2)
+        while true {
+            do {
+                try socket.bind(endpoint)
+                return socket
+            } catch let error as ZMQError where error.code == EADDRINUSE && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
+
+    private func loop(_ control: SocketThread.Control) throws {
+        var socket = try publisher()
         defer { socket.close() }
-        let replay = try ZMQSocket.clientRouter(context, bind: replayEndpoint)
+        let replay = try ZMQSocket.clientRouter(context, bind: replayEndpoint, security: security)
         defer { replay.close() }
         var published = try database.read { try Int64.fetchOne($0, sql: "SELECT published_seq FROM notice_cursor") } ?? 0
+        var listed = clients?.generation ?? 0
         let encoder = DubanJSON.encoder()
         while !control.isStopRequested {
+            if let clients, clients.generation != listed {
+                listed = clients.generation
+                socket.close()
+                socket = try publisher()
+                logger.notice("a notice subscriber was taken off notices.clients-file: the PUB socket was bound again, so every subscriber connects anew")
+            }
             while let request = try replay.receive(wait: false) {
                 do {
                     // A ROUTER drops at its high-water mark rather than blocking; a client may ask again.
+                    if let name = request.userID, let clients, !clients.admits(name: name) {
+                        try replay.send(NoticeReplay.refusal(request.frames, name: name), wait: false)
+                        continue
+                    }
                     try replay.send(try NoticeReplay.answer(request.frames, database: database, encoder: encoder), wait: false)
                 } catch let error as ZMQError where error.isHostUnreachable {
                     continue  // the client left before its answer; it asks again from its position
@@ -82,19 +119,15 @@ final class NoticePublisher: Service, Sendable {
 ///   (default 500);
 /// - answer `["duban-notices/1", "NOTICES", latestSeq, notice JSON, …]`, in `seq` order; fewer than `limit` notices
 ///   means the client is up to date (`latestSeq` is the newest stored);
-/// - or `["duban-notices/1", "ERROR", code, message]` with code `invalid_request` or `invalid_position`.
+/// - or `["duban-notices/1", "ERROR", code, message]` with code `invalid_request`, `invalid_position`, or
+///   `subscriber_removed` (a CURVE subscriber whose key was taken off `notices.clients-file` on a connection still open).
 enum NoticeReplay {
     static let version = Data("duban-notices/1".utf8)
 
     /// The whole reply, routing envelope first: the identity, and REQ's empty delimiter when there is one.
     static func answer(_ frames: [Data], database: DatabasePool, encoder: JSONEncoder) throws -> [Data] {
-        guard let identity = frames.first else { return [] }
-        var envelope = [identity]
-        var body = Array(frames.dropFirst())
-        if body.first?.isEmpty == true {
-            envelope.append(Data())
-            body.removeFirst()
-        }
+        let (envelope, body) = split(frames)
+        guard !envelope.isEmpty else { return [] }
         guard body.count >= 3, body.count <= 4, body[0] == version, body[1] == Data("FETCH".utf8) else {
             return envelope + error("invalid_request", "send [\"duban-notices/1\", \"FETCH\", after, limit?]")
         }
@@ -106,6 +139,23 @@ enum NoticeReplay {
             (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM notice") ?? 0, try Supervisor.fetch(after: after, limit: limit, in: db))
         }
         return envelope + [version, Data("NOTICES".utf8), Data(String(latest).utf8)] + (try notices.map { try encoder.encode($0) })
+    }
+
+    /// The answer to a subscriber no longer listed.
+    static func refusal(_ frames: [Data], name: String) -> [Data] {
+        split(frames).envelope + error("subscriber_removed", "subscriber '\(name)' is no longer in notices.clients-file")
+    }
+
+    /// The routing envelope (the identity, and REQ's empty delimiter when there is one) and the request.
+    private static func split(_ frames: [Data]) -> (envelope: [Data], body: [Data]) {
+        guard let identity = frames.first else { return ([], []) }
+        var envelope = [identity]
+        var body = Array(frames.dropFirst())
+        if body.first?.isEmpty == true {
+            envelope.append(Data())
+            body.removeFirst()
+        }
+        return (envelope, body)
     }
 
     private static func error(_ code: String, _ message: String) -> [Data] {

@@ -8,10 +8,15 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import Synchronization
+import ZeroMQ
 
 /// One API key per source system, stored only as a SHA-256 hash, with the scopes it grants:
 /// `submit`, `read`, `dispatch` (the triage office), `approve` (deadline extensions), `feedback` (the submitter's
 /// confirmation and satisfaction), and `bureau:<id>` (act on that bureau's cases only).
+///
+/// A key may also carry a CURVE public key (`curve_public_key`, 40 characters of Z85): its system then connects to the
+/// ZeroMQ ingress with CURVE, and the ZAP handler admits it as the key's name while the key is live
+/// (``curveClient(publicKey:)``).
 struct APIKeys: Sendable {
     let database: DatabasePool
     /// A signed-in person's token, checked as the same kind of caller (``Key/person``); nil where no one signs in
@@ -44,18 +49,29 @@ struct APIKeys: Sendable {
         }
     }
 
+    /// `intake-v10-curve-client-keys`: a key's CURVE public key, one key per public key (a revoked key keeps its own,
+    /// so a pair once revoked is not taken again).
+    static func addCurvePublicKeys(_ db: Database) throws {
+        try db.alter(table: "api_key") { t in t.add(column: "curve_public_key", .text) }
+        try db.execute(sql: "CREATE UNIQUE INDEX api_key_curve_public_key ON api_key (curve_public_key) WHERE curve_public_key IS NOT NULL")
+    }
+
     static func isScope(_ text: String) -> Bool {
         ["submit", "read", "dispatch", "approve", "feedback"].contains(text)
             || (text.hasPrefix("bureau:") && text.count > 7 && text.dropFirst(7).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
     }
 
     /// Creates a key and returns it; only its hash is kept, so this is the one time it can be read.
-    /// Creates a key and records the act in the audit trail (`actor`: who ran the command).
-    func create(name: String, scopes: [String], actor: String = AuditActor.operatorOnThisHost) throws -> String {
+    /// Creates a key and records the act in the audit trail (`actor`: who ran the command). With `curvePublicKey`, its
+    /// system may also connect to the ZeroMQ ingress with CURVE, as this key.
+    func create(name: String, scopes: [String], curvePublicKey: String? = nil, actor: String = AuditActor.operatorOnThisHost) throws -> String {
         guard !name.isEmpty, name.count <= 64 else { throw KeyError("a key name has 1 to 64 characters") }
         guard !scopes.isEmpty else { throw KeyError("give at least one --scope") }
         for scope in scopes where !Self.isScope(scope) {
             throw KeyError("unknown scope '\(scope)': submit, read, dispatch, approve, feedback or bureau:<id>")
+        }
+        if let curvePublicKey, !Z85.isCurveKey(curvePublicKey) {
+            throw KeyError("a CURVE public key is 40 characters of Z85 (a .pub file from `duban keygen`), not '\(curvePublicKey)'")
         }
         let secret = "dbk_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
@@ -66,11 +82,15 @@ struct APIKeys: Sendable {
                     ? "a key named '\(name)' exists; revoke it first (intake keys revoke --name \(name)) or choose another name"
                     : "a key named '\(name)' was revoked; its name stays with it in the record: choose another name")
             }
-            try db.execute(sql: "INSERT INTO api_key (name, hash, scopes, created_at) VALUES (?, ?, ?, ?)",
+            if let curvePublicKey,
+               let holder = try String.fetchOne(db, sql: "SELECT name FROM api_key WHERE curve_public_key = ?", arguments: [curvePublicKey]) {
+                throw KeyError("that CURVE public key belongs to key '\(holder)' (revoked or not): make a new pair for this one")
+            }
+            try db.execute(sql: "INSERT INTO api_key (name, hash, scopes, created_at, curve_public_key) VALUES (?, ?, ?, ?, ?)",
                            arguments: [name, Self.hash(secret), scopes.sorted().joined(separator: " "),
-                                       Date().timeIntervalSince1970])
-            try AuditTrail.append(actor: actor, action: "key.create", subject: name, detail: scopes.sorted().joined(separator: " "),
-                                  at: Date(), in: db)
+                                       Date().timeIntervalSince1970, curvePublicKey])
+            let detail = scopes.sorted().joined(separator: " ") + (curvePublicKey.map { " curve:\($0)" } ?? "")
+            try AuditTrail.append(actor: actor, action: "key.create", subject: name, detail: detail, at: Date(), in: db)
         }
         return secret
     }
@@ -86,12 +106,33 @@ struct APIKeys: Sendable {
         }
     }
 
-    func list() throws -> [(name: String, scopes: String, revoked: Bool)] {
+    func list() throws -> [(name: String, scopes: String, curvePublicKey: String?, revoked: Bool)] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, scopes, revoked_at FROM api_key ORDER BY name").map {
-                (name: $0["name"], scopes: $0["scopes"], revoked: ($0["revoked_at"] as Double?) != nil)
+            try Row.fetchAll(db, sql: "SELECT name, scopes, curve_public_key, revoked_at FROM api_key ORDER BY name").map {
+                (name: $0["name"], scopes: $0["scopes"], curvePublicKey: $0["curve_public_key"], revoked: ($0["revoked_at"] as Double?) != nil)
             }
         }
+    }
+
+    /// The name of the live key that holds this CURVE public key, if any: the ZAP handler's judge for the ingress,
+    /// asked once per handshake and never cached, so a revoked key's system cannot connect again.
+    func curveClient(publicKey: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM api_key WHERE curve_public_key = ? AND revoked_at IS NULL"),
+                                arguments: [publicKey])
+        }
+    }
+
+    /// The live key called `name` (a CURVE client's identity, from the ZAP handler), for a caller on its own thread;
+    /// cached like ``lookupWaiting(secret:)``, so a revocation reaches a connection already open within `cacheSeconds`.
+    func lookupWaiting(name: String) throws -> Key? {
+        let entry = "name:" + name  // hashes are hex: no name entry is taken for one
+        if let cached = cache.get(entry, at: .now) { return cached }
+        return cache.remember(entry, try database.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT name, scopes FROM api_key WHERE name = ? AND revoked_at IS NULL"),
+                             arguments: [name])
+                .map { Key(name: $0["name"], scopes: Set(($0["scopes"] as String).split(separator: " ").map(String.init))) }
+        })
     }
 
     static let apiKeyHeader = HTTPField.Name("X-API-Key")!

@@ -106,6 +106,10 @@ public enum Intake: DubanService {
             // A clerk's return or extension proposal waiting for the bureau head (BureauProposal).
             try db.alter(table: "case_record") { t in t.add(column: "bureau_proposal", .text) }
         }
+        migrator.registerMigration("intake-v10-curve-client-keys") { db in
+            // A key's CURVE public key, for systems that connect to the ZeroMQ ingress with CURVE (APIKeys).
+            try APIKeys.addCurvePublicKeys(db)
+        }
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -148,8 +152,18 @@ public enum Intake: DubanService {
         let identityRoutes = IdentityRoutes(registry: registry, revocations: revocations, keys: keys, knownBureaus: knownBureaus,
                                             maxBody: maxBody)
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
-        let ingress = IngressServer(endpoint: context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590"),
-                                    store: store, keys: keys, context: context.zmq, logger: context.logger)
+        let ingressBind = context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590")
+        // `ingress.plaintext`: unset, plaintext on a loopback bind and CURVE elsewhere; true refuses any bind but
+        // loopback; false is CURVE everywhere. A CURVE client is admitted while its public key belongs to a live key.
+        let ingressSecurity = try context.clientSecurity(plaintextSetting: "ingress.plaintext", endpoints: [ingressBind],
+                                                         what: "the ZeroMQ ingress") { [keys, logger = context.logger] publicKey in
+            do { return try keys.curveClient(publicKey: publicKey) } catch {
+                logger.error("could not look up a CURVE client's key; refused", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+        let ingress = IngressServer(endpoint: ingressBind, security: ingressSecurity, store: store, keys: keys, context: context.zmq,
+                                    logger: context.logger)
         // With `personal-data.retain-days` 0 contacts are kept forever: no retention worker at all.
         let workers: [any Service] = (personalData.retainDays > 0 ? [ingress, retention] : [ingress]) + [revocationFeed]
         return ServiceParts(routes: { router in

@@ -12,6 +12,8 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print it once.")
         @Option(help: "The source system's name, e.g. hotline-12345 or bureau-hrss.") var name: String
         @Option(help: "submit, read, dispatch, approve, feedback, or bureau:<id>; repeat for several.") var scope: [String] = []
+        @Option(help: "The system's CURVE public key (40 characters of Z85, e.g. a .pub from `duban keygen`): it may then connect to the ZeroMQ ingress with CURVE as this key.")
+        var curvePublicKey: String?
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
@@ -32,7 +34,8 @@ struct KeysCommand: AsyncParsableCommand {
                 }
             }
             let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
-            do { print(try APIKeys(database: database.writer).create(name: name, scopes: scope)) } catch let error as KeyError {
+            let curve = curvePublicKey?.trimmingCharacters(in: .whitespacesAndNewlines)
+            do { print(try APIKeys(database: database.writer).create(name: name, scopes: scope, curvePublicKey: curve)) } catch let error as KeyError {
                 throw ValidationError(error.description)
             }
         }
@@ -51,13 +54,13 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys and their scopes.")
+        static let configuration = CommandConfiguration(abstract: "List keys, their scopes and CURVE public keys.")
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
             let database = try await options.database(for: Intake.self)
             for key in try APIKeys(database: database.writer).list() {
-                print("\(key.name)\t\(key.scopes)\(key.revoked ? "\trevoked" : "")")
+                print("\(key.name)\t\(key.scopes)\(key.curvePublicKey.map { "\tcurve:\($0)" } ?? "")\(key.revoked ? "\trevoked" : "")")
             }
         }
     }
