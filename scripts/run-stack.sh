@@ -11,7 +11,9 @@ stop() {
   wait "${pids[@]}" 2>/dev/null
   echo "Stopped."
 }
-trap stop INT TERM EXIT
+# Ctrl-C or SIGTERM: stop everything and end here, without the "which service stopped" report below.
+trap 'stop; exit 130' INT TERM
+trap stop EXIT
 # A key for local use (make demo, curl): submitting needs one. Made once; only its hash is stored in intake.
 if [ ! -s var/local.key ]; then
   "$bin/intake" keys create --name local --scope submit --scope read --scope feedback --data-dir var/intake --keys-dir deploy/keys \
@@ -43,10 +45,7 @@ MSG
 # If any service exits, say which and stop the rest.
 wait -n "${pids[@]}"
 status=$?
-# The first administrator of a new deployment: made once, its password and one-time-code set-up printed here once.
-"$bin/intake" accounts bootstrap --if-none --data-dir var/intake --keys-dir deploy/keys \
-  || { echo "could not create the first administrator" >&2; exit 1; }
 for service in reporting escalation routing intake; do
-  tail -n 3 "var/log/$service.log" | grep -q -i "error" && { echo "$service stopped:"; tail -n 3 "var/log/$service.log"; }
+  tail -n 3 "var/log/$service.log" | grep -q -E "^[^ ]+ (error|critical) " && { echo "$service stopped:"; tail -n 3 "var/log/$service.log"; }
 done
 exit $status

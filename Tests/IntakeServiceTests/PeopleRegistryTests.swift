@@ -154,5 +154,21 @@ import Testing
         await #expect { try await registry.signIn(login: "qian", password: password, code: nil) } throws: { Self.code($0) == "totp_required" }
         let next = String(format: "%06d", totp.compute(date: Date().addingTimeInterval(30)))
         #expect(try await registry.signIn(login: "qian", password: password, code: next).stage == .full)
+        // Once on, a session cannot swap in another secret: that is the security administrator's reset.
+        await #expect { try await registry.startTOTP(principal) } throws: { Self.code($0) == "totp_enrolled" }
+    }
+
+    @Test func nobodyDisablesThemselvesAndTypedNamesCannotPassForOthers() async throws {
+        let clock = Clock()
+        let (registry, database, _) = try Self.registry(clock)
+        _ = try await registry.bootstrap(login: "admin", actor: "operator:root")
+        await #expect { try await registry.setDisabled("admin", disabled: true, actor: "admin") } throws: { Self.code($0) == "own_account" }
+        // A refused sign-in records the name as typed, control and direction characters written out.
+        await #expect { try await registry.signIn(login: "ad\u{0}min", password: "x", code: nil) } throws: { Self.code($0) == "credentials_invalid" }
+        await #expect { try await registry.signIn(login: "ad\u{202E}nimda", password: "x", code: nil) } throws: { Self.code($0) == "credentials_invalid" }
+        let actors = try await database.read { try String.fetchAll($0, sql: "SELECT actor FROM audit_log WHERE action = 'sign-in' ORDER BY seq") }
+        #expect(actors == ["ad\\u{0}min", "ad\\u{202e}nimda"], "\(actors)")
+        await #expect { try await registry.createAccount(login: "li", displayName: "李\u{202E}", unit: nil, roles: [], phone: nil, actor: "admin", knownBureaus: nil) }
+            throws: { Self.code($0) == "invalid_name" }
     }
 }

@@ -77,6 +77,8 @@ struct CaseSubmission {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: false
         case 0x00...0x1F, 0x7F...0x9F: true
+        // Direction overrides and isolates: they make a text read otherwise than it is stored (a note, a name in the audit).
+        case 0x202A...0x202E, 0x2066...0x2069: true
         default: false
         }
     }

@@ -20,10 +20,23 @@ public struct CaseView: Codable, Sendable {
         public var deadline: Date?
         /// For a bureau's update, the bureau acting (or, for `dispatch`, the one chosen); for routing, the owner chosen.
         public var bureau: String?
+        /// For a decision (an extension, a clerk's proposal): granted or refused.
+        public var approved: Bool?
+        /// For an extension asked or proposed: the working days.
+        public var days: Int?
     }
 
     public var id: String
     public var status: CaseStatus
+    /// A clerk's return or extension proposal waiting for the bureau head: `propose_return` or `propose_extension`,
+    /// with the working days asked for and the reason.
+    public var proposal: Proposal?
+
+    public struct Proposal: Codable, Sendable {
+        public var action: String
+        public var days: Int?
+        public var note: String?
+    }
     public var title: String?
     /// What the submitter wrote.
     public var description: String?
@@ -58,6 +71,7 @@ public struct CaseView: Codable, Sendable {
 
     init(row: Row, timeline: [TimelineEntry]) {
         id = row["case_id"]
+        proposal = (row["proposal_action"] as String?).map { Proposal(action: $0, days: row["proposal_days"], note: row["proposal_note"]) }
         let bureau: String? = row["bureau"]
         category = row["category"]
         status = ReadModel.status(row)
@@ -104,6 +118,8 @@ public struct CaseView: Codable, Sendable {
                 entry.action = update.action.rawValue
                 entry.bureau = update.bureau?.rawValue
                 entry.detail = update.note ?? (update.action == .dispatch ? update.bureau?.rawValue : nil)
+                entry.approved = update.approved
+                entry.days = update.extensionDays
             case .caseRouted(let routed):
                 entry.detail = routed.bureauName.isEmpty ? routed.bureau.rawValue : routed.bureauName
                 entry.bureau = routed.bureau.rawValue

@@ -76,6 +76,17 @@ enum ReadModel {
                                  update.action == .measure, update.note, update.action == .resolve, update.note,
                                  [.sign, .measure, .progress, .resolve, .return].contains(update.action), at,
                                  event.caseID.rawValue])
+            // A clerk's proposal waits for the head until the head decides it (or returns or asks for time directly).
+            switch update.action {
+            case .proposeReturn, .proposeExtension:
+                try db.cachedStatement(sql: "UPDATE case_view SET proposal_action = ?, proposal_days = ?, proposal_note = ? WHERE case_id = ?")
+                    .execute(arguments: [update.action.rawValue, update.extensionDays, update.note, event.caseID.rawValue])
+            case .decideProposal, .return, .requestExtension:
+                try db.cachedStatement(sql: "UPDATE case_view SET proposal_action = NULL, proposal_days = NULL, proposal_note = NULL WHERE case_id = ?")
+                    .execute(arguments: [event.caseID.rawValue])
+            default:
+                break
+            }
         }
     }
 

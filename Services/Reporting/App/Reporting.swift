@@ -55,6 +55,14 @@ public enum Reporting: DubanService {
             // (#15), and the timeline's copies of earlier `case.submitted` events lose them too.
             try SubmitterContactScrub.events(in: "timeline", db: db)
         }
+        migrator.registerMigration("reporting-v8-bureau-proposal") { db in
+            // intake's: a clerk's return or extension proposal waiting for the bureau head, shown on the head's workbench.
+            try db.alter(table: "case_view") { t in
+                t.add(column: "proposal_action", .text)
+                t.add(column: "proposal_days", .integer)
+                t.add(column: "proposal_note", .text)
+            }
+        }
     }
 
     /// Applies one event to the read model exactly as the event listener does (the benchmark rebuilds with it).

@@ -189,6 +189,8 @@ def main():
 
         # The bureau head decides the clerk's proposal: the case leaves the bureau.
         sign_in("head", "/dashboard/workbench")
+        waiting = driver.find_elements(By.CSS_SELECTOR, f"#case-{args.return_case} [data-proposal='propose_return']")
+        expect(waiting and "站点规划属于规划部门职责" in waiting[0].text, "the head's workbench does not show the clerk's proposal")
         act(args.return_case, "approve_proposal")
         sign_out("head")
         checked.append("head: approves the return")

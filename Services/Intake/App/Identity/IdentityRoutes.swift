@@ -208,10 +208,17 @@ enum AuditCSV {
         var lines = ["序号,时间,操作人,操作,对象,结果,说明"]
         for entry in entries {
             lines.append([String(entry.seq), formatter.string(from: Date(timeIntervalSince1970: entry.at)), entry.actor, entry.action,
-                          entry.subject, entry.outcome == "done" ? "成功" : "拒绝", entry.detail].map(cell).joined(separator: ","))
+                          entry.subject, entry.outcome == "done" ? "成功" : "拒绝", detailWords[entry.detail] ?? entry.detail].map(cell).joined(separator: ","))
         }
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }
+
+    /// Why a sign-in was refused, and the other fixed details, in the reader's language (the codes stay in JSON).
+    static let detailWords = [
+        "password": "密码错误", "password (change)": "修改密码时原密码错误", "unknown login": "无此用户", "disabled": "账号已停用",
+        "locked": "账号锁定中", "code": "动态验证码错误", "code missing": "未填动态验证码", "no second factor": "未设置动态验证码",
+        "must change password": "须先修改密码", "masked": "脱敏查看",
+    ]
 
     static func cell(_ value: String) -> String {
         var value = value

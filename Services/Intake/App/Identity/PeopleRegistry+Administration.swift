@@ -26,7 +26,7 @@ extension PeopleRegistry {
             throw APIError.badRequest("invalid_login", "a login name has 2 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter")
         }
         let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...50).contains(name.count), !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+        guard (1...50).contains(name.count), !name.unicodeScalars.contains(where: CaseSubmission.isForbiddenControl) else {
             throw APIError.badRequest("invalid_name", "a display name has 1 to 50 characters")
         }
         try Self.checkUnit(unit, roles: roles, knownBureaus: knownBureaus)
@@ -66,7 +66,10 @@ extension PeopleRegistry {
     }
 
     /// Disables or enables an account; disabling ends its sessions everywhere within a second.
+    /// - Throws: 403 `own_account` (an administrator does not disable their own account: the last one would lock
+    ///   everybody out), 404 `account_not_found`.
     func setDisabled(_ login: String, disabled: Bool, actor: String) async throws {
+        guard actor != login else { throw APIError(.forbidden, code: "own_account", "nobody disables or enables their own account") }
         let now = clock.now()
         try await database.write { db in
             guard var account = try Account.fetch(login, in: db) else { throw Self.noAccount(login) }

@@ -148,10 +148,16 @@ struct PeopleRegistry: Sendable {
     }
 
     /// Starts setting up the person's own second factor: a new secret, confirmed by ``confirmTOTP``.
+    /// - Throws: 409 `totp_enrolled` when one is on already.
     func startTOTP(_ principal: Principal) async throws -> TOTPSetup {
         let secret = Self.newTOTPSecret()
         try await database.write { db in
             guard var account = try Account.fetch(principal.name, in: db) else { throw Self.sessionEnded }
+            // Replacing a second factor is the security administrator's act (`totp-reset`): a stolen session must not
+            // be able to swap in its own.
+            guard account.totpSecret == nil else {
+                throw APIError(.conflict, code: "totp_enrolled", "one-time codes are on already; the security administrator resets them")
+            }
             account.pendingTOTPSecret = secret
             try account.save(in: db)
         }
@@ -226,10 +232,19 @@ struct PeopleRegistry: Sendable {
         }
     }
 
-    /// What the audit trail records as the actor of a refused sign-in: the name typed, cut short and without control
-    /// characters (it is someone's input).
+    /// What the audit trail records as the actor of a refused sign-in: the name typed, cut to 64 characters, with every
+    /// control and direction-changing character written out as `\u{…}` (it is someone's input: "ad\0min" must not
+    /// read as "admin").
     static func actorName(_ login: String) -> String {
-        String(login.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.prefix(64).map(Character.init))
+        var out = ""
+        for scalar in login.unicodeScalars.prefix(64) {
+            if CaseSubmission.isForbiddenControl(scalar) || scalar.value == 0x09 || scalar.value == 0x0A || scalar.value == 0x0D {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func newTOTPSecret() -> String {
@@ -247,16 +262,20 @@ struct PeopleRegistry: Sendable {
         return nil
     }
 
-    /// bcrypt off the cooperative threads: each check costs tens to hundreds of milliseconds by design.
+    /// bcrypt off the cooperative threads, one at a time: each check costs tens to hundreds of milliseconds by design,
+    /// so a flood of sign-ins (wrong ones included) waits its turn on one thread and never takes the other cores from
+    /// the requests that store cases.
+    static let hashing = DispatchQueue(label: "duban.identity.bcrypt", qos: .utility)
+
     static func hash(_ password: String, cost: UInt8) async -> String {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: Bcrypt.hash(password, cost: cost)) }
+            hashing.async { continuation.resume(returning: Bcrypt.hash(password, cost: cost)) }
         }
     }
 
     static func verify(_ password: String, hash: String) async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: Bcrypt.verify(password, hash: hash)) }
+            hashing.async { continuation.resume(returning: Bcrypt.verify(password, hash: hash)) }
         }
     }
 }

@@ -21,10 +21,10 @@ enum AdminPages {
         let headings = [lang("用户名", "Login"), lang("姓名", "Name"), lang("单位", "Unit"), lang("角色", "Roles"), lang("状态", "State"), lang("操作", "Act")]
         out += "<table id=\"accounts\" class=\"cards\"><thead><tr>" + headings.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for account in accounts {
-            let roles = account.roles.compactMap(Role.init(rawValue:)).map { lang($0.chineseName, $0.englishName) }.joined(separator: "、")
+            let roles = account.roles.compactMap(Role.init(rawValue:)).map { lang($0.chineseName, $0.englishName) }.joined(separator: lang("、", ", "))
             let state = [account.disabled ? lang("已停用", "disabled") : nil, account.locked ? lang("已锁定", "locked") : nil,
                          account.secondFactor ? lang("已开启动态码", "one-time codes on") : nil,
-                         account.mustChangePassword ? lang("待改密码", "must change password") : nil].compactMap { $0 }.joined(separator: "、")
+                         account.mustChangePassword ? lang("待改密码", "must change password") : nil].compactMap { $0 }.joined(separator: lang("、", ", "))
             var acts = ""
             if viewer.scopes.contains("accounts") {
                 acts += """

@@ -100,6 +100,12 @@ extension CaseView {
             return lang("纳入督办", "started keeping the deadline")
         default:
             var text = esc(entry.action.map(lang.action) ?? lang.event(entry.type))
+            if let approved = entry.approved {
+                text += approved ? lang("（同意）", " (approved)") : lang("（不同意）", " (refused)")
+            }
+            if let days = entry.days, entry.action == "request_extension" || entry.action == "propose_extension" {
+                text += lang("（\(days) 个工作日）", " (\(days) working days)")
+            }
             if entry.action == "dispatch" {
                 text += " → " + esc(words.bureau(entry.bureau, lang))
             } else if let detail = entry.detail {

@@ -137,7 +137,7 @@ extension DashboardRoutes {
             return HTMLPage(title: lang("我的账号", "My account"), language: lang, section: .none, path: Self.accountPath,
                             query: query.filter { $0.key == "lang" }, viewer: context.principal,
                             body: SignInPage.account(lang, principal: context.principal, setup: nil, message: outcome.message,
-                                                     error: outcome.error)).response
+                                                     error: outcome.error, words: words)).response
         }
         router.post(RouterPath(Self.accountPath)) { request, context -> Response in
             let form = try await sessionForm(request, context)
@@ -151,7 +151,7 @@ extension DashboardRoutes {
                 let setup = try await intake.startTOTP(token: token)
                 return HTMLPage(title: lang("我的账号", "My account"), language: lang, section: .none, path: Self.accountPath,
                                 query: lang == .en ? ["lang": "en"] : [:], viewer: context.principal,
-                                body: SignInPage.account(lang, principal: context.principal, setup: setup, message: nil, error: nil)).response
+                                body: SignInPage.account(lang, principal: context.principal, setup: setup, message: nil, error: nil, words: words)).response
             } catch let failure as IntakeClient.Failure {
                 return Self.seeOther(Self.accountPath + HTMLPage.queryString(lang == .en ? ["code": failure.code, "lang": "en"] : ["code": failure.code]))
             }

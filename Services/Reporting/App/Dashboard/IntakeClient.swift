@@ -232,7 +232,7 @@ struct IntakeClient: Sendable {
     }
 
     static func pathSegment(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_"))) ?? id
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? id
     }
 
     private static func failure(_ body: ByteBuffer, status: Int) -> Failure {

@@ -8,7 +8,16 @@ extension Language {
         case "invalid_transition": self("问题当前的状态不允许这一步。", "The case's current status does not allow this step.")
         case "not_your_case": self("这不是本单位的问题。", "This case is not your bureau's.")
         case "not_routed": self("问题尚未交办到单位。", "The case has not been routed to a bureau yet.")
-        case "scope_required": self("此密钥没有这项权限。", "This key may not do that.")
+        case "scope_required": self("没有这项权限。", "You may not do that.")
+        case "approved_required": self("请选择同意或不同意。", "Choose approve or refuse.")
+        case "invalid_bureau": self("没有这个单位。", "There is no such bureau.")
+        case "invalid_score": self("评价须为 1 到 5 分。", "A rating is 1 to 5.")
+        case "invalid_action": self("没有这种办理操作。", "There is no such step.")
+        case "invalid_time": self("日期写作 2026-11-29。", "Write dates as 2026-11-29.")
+        case "own_account": self("不能停用或启用自己的账号。", "Nobody disables or enables their own account.")
+        case "totp_enrolled": self("动态验证码已开启；如需更换，请联系安全管理员重置。", "One-time codes are on already; the security administrator resets them.")
+        case "no_totp_pending": self("请先点击“设置动态验证码”。", "Start the set-up first.")
+        case "account_not_found": self("没有这个账号。", "There is no such account.")
         case "api_key_invalid", "api_key_required": self("密钥无效或已吊销，请重新登录。", "The key is unknown or revoked; sign in again.")
         case "case_not_found": self("找不到这个问题。", "There is no such case.")
         case "invalid_days": self("延期天数须为 1 到 60 个工作日。", "Ask for 1 to 60 working days.")
@@ -32,7 +41,7 @@ extension Language {
         case "invalid_csv": self("文件不是有效的 CSV（可能有未闭合的引号）。", "The file is not valid CSV (perhaps a quote is not closed).")
         case "invalid_multipart", "multipart_boundary_required": self("上传的表单不完整，请重新选择文件上传。", "The upload was incomplete: choose the file and upload it again.")
         case "too_many_rows": self("一次最多导入 10000 行，请拆分文件。", "At most 10,000 rows per import: split the file.")
-        case "body_too_large": self("文件太大。", "The file is too large.")
+        case "body_too_large": self("提交的内容太大。", "What was sent is too large.")
         default: message
         }
     }

@@ -38,7 +38,8 @@ enum SignInPage {
         return out
     }
 
-    static func account(_ lang: Language, principal: Principal?, setup: IntakeClient.TOTPSetup?, message: String?, error: String?) -> String {
+    static func account(_ lang: Language, principal: Principal?, setup: IntakeClient.TOTPSetup?, message: String?, error: String?,
+                        words: Vocabulary) -> String {
         guard let principal else { return "" }
         var out = message.map { "<p class=\"notice\" id=\"message\">\(esc($0))</p>" } ?? ""
         out += error.map { "<p class=\"error\" id=\"message\">\(esc($0))</p>" } ?? ""
@@ -48,7 +49,7 @@ enum SignInPage {
             <tr><th>\(lang("用户名", "Login name"))</th><td id="account-login">\(esc(principal.name))</td></tr>
             <tr><th>\(lang("姓名", "Name"))</th><td>\(esc(principal.displayName))</td></tr>
             <tr><th>\(lang("角色", "Roles"))</th><td id="account-roles">\(esc(roles.isEmpty ? "—" : roles))</td></tr>
-            <tr><th>\(lang("所属单位", "Unit"))</th><td>\(esc(principal.unit ?? "—"))</td></tr>
+            <tr><th>\(lang("所属单位", "Unit"))</th><td>\(esc(principal.unit.map { words.bureau($0, lang, routedName: nil) } ?? "—"))</td></tr>
             </tbody></table>
             <p><a href="\(DashboardRoutes.passwordPath)\(lang == .en ? "?lang=en" : "")">\(lang("修改密码", "Change your password"))</a></p>
             <h2>\(lang("动态验证码（双因素登录）", "One-time codes (second factor)"))</h2>

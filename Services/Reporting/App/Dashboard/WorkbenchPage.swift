@@ -33,7 +33,7 @@ struct Workbench {
         if let message { out += "<p class=\"notice\" id=\"message\">\(esc(message))</p>" }
         if let error { out += "<p class=\"error\" id=\"message\"\(code.map { " data-code=\"\(esc($0))\"" } ?? "")>\(esc(error))</p>" }
         let bureauNames = identity.bureaus.map { words.bureau($0, lang, routedName: names[$0]) }.joined(separator: "、")
-        if !bureauNames.isEmpty { out += "<p id=\"bureau\">\(lang("本单位", "Bureau"))：\(esc(bureauNames))</p>" }
+        if !bureauNames.isEmpty { out += "<p id=\"bureau\">\(lang("本单位：", "Bureau: "))\(esc(bureauNames))</p>" }
         if identity.scopes.contains("submit") { out += ImportPage.form(lang, csrf: csrf) }
         guard !identity.bureaus.isEmpty else {
             if identity.scopes.contains("submit") { return out }
@@ -47,7 +47,14 @@ struct Workbench {
             let overdue = view.deadline.map { $0 < now } ?? false
             let link = "\(DashboardRoutes.workbenchPath)/cases/\(esc(view.id))\(suffix)"
             out += "<tr id=\"case-\(esc(view.id))\">" + cell(headings[0], "<a href=\"\(link)\">\(esc(view.title ?? view.id))</a><br><span class=\"muted\">\(esc(view.id))</span>", main: true)
-            out += cell(headings[1], lang.status(view.status.rawValue))
+            var status = lang.status(view.status.rawValue)
+            if let proposal = view.proposal {
+                // What waits for the head, said in full: the proposal, the days, the reason.
+                status += "<br><span class=\"overdue\" data-proposal=\"\(esc(proposal.action))\">" + esc(lang.action(proposal.action))
+                    + (proposal.days.map { lang("，\($0) 个工作日", ", \($0) working days") } ?? "")
+                    + (proposal.note.map { lang("：", ": ") + esc($0) } ?? "") + "</span>"
+            }
+            out += cell(headings[1], status)
             out += cell(headings[2], PageFormat.minute(view.deadline), extraClass: overdue ? "overdue" : "")
             out += cell(headings[3], form(for: view, lang, csrf: csrf, head: head), extraClass: "block") + "</tr>"
         }
