@@ -68,13 +68,13 @@ public struct AccessGate: Sendable {
 
     /// A person's token: good, renewed, or refused.
     public func person(_ token: String, viaCookie: Bool) async throws -> Result<Outcome, Failure> {
-        guard let claims = try await keys.verify(token), !revocations.revokes(claims) || !sessionEnded(claims) else {
+        guard let claims = try await keys.verify(token), !revocations.endsSession(claims) else {
             return .failure(.invalid)
         }
         let now = clock.now()
         let age = now.timeIntervalSince1970 - claims.issued
         let lifetime = claims.exp.value.timeIntervalSince1970 - claims.issued
-        let stale = revocations.revokes(claims) || claims.exp.value <= now || (viaCookie && age > lifetime / 2)
+        let stale = revocations.changedAccount(claims) || claims.exp.value <= now || (viaCookie && age > lifetime / 2)
         guard stale else { return .success(Outcome(principal: claims.principal, viaCookie: viaCookie, credential: token)) }
         // A client holding its token itself refreshes it itself (POST /v1/sessions/refresh); only the dashboard's
         // cookie is renewed on the way, where the answer can carry the new one back.
@@ -83,13 +83,6 @@ public struct AccessGate: Sendable {
             return .failure(.invalid)
         }
         return .success(Outcome(principal: fresh.principal, renewedToken: renewed, viaCookie: viaCookie, credential: renewed))
-    }
-
-    /// Whether the token's session itself is over (not only its account changed).
-    private func sessionEnded(_ claims: PersonClaims) -> Bool {
-        var sessionOnly = claims
-        sessionOnly.issued = .infinity
-        return revocations.revokes(sessionOnly)
     }
 
     public static let apiKeyHeader = HTTPField.Name("X-API-Key")!

@@ -64,10 +64,18 @@ public final class RevocationList: Sendable {
 
     /// Whether the token's session ended, or its account was changed after the token was issued.
     public func revokes(_ claims: PersonClaims) -> Bool {
+        endsSession(claims) || changedAccount(claims)
+    }
+
+    /// Whether the token's session itself is over (signed out, idle, its account disabled or its password reset).
+    public func endsSession(_ claims: PersonClaims) -> Bool {
         let session = Revocation.sessionSubject(claims.sid)
-        return state.withLock { state in
-            state.sessions[session] != nil || (state.accounts[claims.login].map { claims.issued <= $0.timeIntervalSince1970 } ?? false)
-        }
+        return state.withLock { $0.sessions[session] != nil }
+    }
+
+    /// Whether the account changed (roles, disabled) after the token was issued: a renewed token may still be given.
+    public func changedAccount(_ claims: PersonClaims) -> Bool {
+        state.withLock { state in state.accounts[claims.login].map { claims.issued <= $0.timeIntervalSince1970 } ?? false }
     }
 }
 

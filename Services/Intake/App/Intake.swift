@@ -150,7 +150,7 @@ public enum Intake: DubanService {
         let categories = try CategoryNames.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
         let knownBureaus = (try? RoutingBureaus.ids(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))).map(Set.init)
         let identityRoutes = IdentityRoutes(registry: registry, revocations: revocations, keys: keys, knownBureaus: knownBureaus,
-                                            maxBody: maxBody)
+                                            jsonBody: jsonBody)
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
         let ingressBind = context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590")
         // `ingress.plaintext`: unset, plaintext on a loopback bind and CURVE elsewhere; true refuses any bind but

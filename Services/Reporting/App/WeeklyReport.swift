@@ -67,16 +67,9 @@ public struct WeeklyReport: Codable, Sendable {
     }
 
     var csv: String {
-        func field(_ text: String) -> String {
-            // Quote what needs it; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
-            var value = text
-            if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-            return value.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
-        }
-        var lines = [Self.columns.joined(separator: ",")]
-        for row in bureaus { lines.append(Self.cells(row.bureau, row.bureauName, row.figures, percent: false).map(field).joined(separator: ",")) }
-        lines.append(Self.cells("all", "合计", overall, percent: false).map(field).joined(separator: ","))
-        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        SpreadsheetCSV.document(header: Self.columns,
+                                rows: bureaus.map { Self.cells($0.bureau, $0.bureauName, $0.figures, percent: false) }
+                                    + [Self.cells("all", "合计", overall, percent: false)])
     }
 
     /// For people: bureaus by name (the CSV keeps the ids beside the names, for other programs), each overdue case

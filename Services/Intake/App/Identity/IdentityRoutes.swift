@@ -14,7 +14,8 @@ struct IdentityRoutes: Sendable {
     let revocations: RevocationList
     let keys: APIKeys
     let knownBureaus: Set<String>?
-    let maxBody: Int
+    /// Intake's one reading of a JSON body: its type and size checked (`Intake.build`).
+    let jsonBody: @Sendable (Request) async throws -> Data
 
     func register(on router: Router<DubanRequestContext>) {
         router.get("/v1/identity/keys") { _, _ -> Response in
@@ -162,14 +163,8 @@ struct IdentityRoutes: Sendable {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request, fields: String) async throws -> T {
-        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", "send application/json")
-        }
-        let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: maxBody) } catch {
-            throw APIError(.contentTooLarge, code: "body_too_large", "the body is larger than \(maxBody) bytes")
-        }
-        guard let value = try? JSONDecoder().decode(T.self, from: Data(buffer: body)) else {
+        let body = try await jsonBody(request)
+        guard let value = try? JSONDecoder().decode(T.self, from: body) else {
             throw APIError.badRequest("invalid_json", "the body must be a JSON object with \(fields)")
         }
         return value
@@ -197,20 +192,17 @@ struct AuditRow: Codable, Sendable {
     }
 }
 
-/// The audit search as CSV for Excel and WPS: UTF-8 with a byte-order mark, CRLF, Beijing time, and cells that would
-/// start a formula made text.
+/// The audit search as CSV for Excel and WPS (`SpreadsheetCSV`), in Beijing time.
 enum AuditCSV {
     static func render(_ entries: [AuditTrail.Entry]) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = ChinaTime.zone
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        var lines = ["序号,时间,操作人,操作,对象,结果,说明"]
-        for entry in entries {
-            lines.append([String(entry.seq), formatter.string(from: Date(timeIntervalSince1970: entry.at)), entry.actor, entry.action,
-                          entry.subject, entry.outcome == "done" ? "成功" : "拒绝", detailWords[entry.detail] ?? entry.detail].map(cell).joined(separator: ","))
-        }
-        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        return SpreadsheetCSV.document(header: ["序号", "时间", "操作人", "操作", "对象", "结果", "说明"], rows: entries.map { entry in
+            [String(entry.seq), formatter.string(from: Date(timeIntervalSince1970: entry.at)), entry.actor, entry.action,
+             entry.subject, entry.outcome == "done" ? "成功" : "拒绝", detailWords[entry.detail] ?? entry.detail]
+        })
     }
 
     /// Why a sign-in was refused, and the other fixed details, in the reader's language (the codes stay in JSON).
@@ -220,10 +212,4 @@ enum AuditCSV {
         "must change password": "须先修改密码", "masked": "脱敏查看",
     ]
 
-    static func cell(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        return value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
-    }
 }

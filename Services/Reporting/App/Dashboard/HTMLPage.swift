@@ -48,12 +48,14 @@ struct HTMLPage {
         self.body = body
     }
 
+    /// A link to a page in the reader's language, marked when it is this page's section.
+    func nav(_ target: Section, _ href: String, _ label: String) -> String {
+        "<a href=\"\(href)\(language == .en ? (href.contains("?") ? "&" : "?") + "lang=en" : "")\"\(target == section ? " aria-current=\"page\"" : "")>\(label)</a>"
+    }
+
     /// The navigation items the viewer may open.
     var navigation: String {
         let lang = language
-        func nav(_ target: Section, _ href: String, _ label: String) -> String {
-            "<a href=\"\(href)\(lang == .en ? (href.contains("?") ? "&" : "?") + "lang=en" : "")\"\(target == section ? " aria-current=\"page\"" : "")>\(label)</a>"
-        }
         guard let viewer else {
             return nav(.publicResults, "/public", lang("公开结果", "Public results"))
                 + "<a href=\"\(DashboardRoutes.signInPath)\(lang == .en ? "?lang=en" : "")\">\(lang("登录", "Sign in"))</a>"
@@ -86,9 +88,6 @@ struct HTMLPage {
 
     var html: String {
         let lang = language
-        func nav(_ target: Section, _ href: String, _ label: String) -> String {
-            "<a href=\"\(href)\(lang == .en ? "?lang=en" : "")\"\(target == section ? " aria-current=\"page\"" : "")>\(label)</a>"
-        }
         var switchQuery = query
         switchQuery["lang"] = lang.other == .en ? "en" : nil
         let switchHref = path + Self.queryString(switchQuery)
