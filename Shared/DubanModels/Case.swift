@@ -76,15 +76,28 @@ public struct CaseDraft: Codable, Sendable, Equatable {
     public var submitter: Submitter
     public var category: CategoryID?
     public var location: Location?
+    /// The meeting session it was raised at (`<series>-<number>`), for a problem on a session's problem list.
+    public var session: String?
+    /// The first answer given on the spot (现场答复) at the meeting.
+    public var firstAnswer: String?
+    /// The liaison officer (联络员) who submitted it on a resident's behalf: their login.
+    public var liaison: String?
+    /// The area or village group the liaison officer serves.
+    public var area: String?
 
     public init(title: String, description: String, channel: Channel, submitter: Submitter,
-                category: CategoryID? = nil, location: Location? = nil) {
+                category: CategoryID? = nil, location: Location? = nil, session: String? = nil, firstAnswer: String? = nil,
+                liaison: String? = nil, area: String? = nil) {
         self.title = title
         self.description = description
         self.channel = channel
         self.submitter = submitter
         self.category = category
         self.location = location
+        self.session = session
+        self.firstAnswer = firstAnswer
+        self.liaison = liaison
+        self.area = area
     }
 }
 

@@ -7,7 +7,9 @@ import Foundation
 /// Layout (all integers little-endian; `str` = varint length + UTF-8; `opt` = 0 or 1, then the value):
 /// `0xD1`, id (16 bytes), schemaVersion (varint), occurredAt (Float64 seconds since 1970), producer (str),
 /// caseId (str), causationId (opt 16 bytes), type (str), then the payload's fields in declaration order.
-/// The layout belongs to `schemaVersion`: a change to it is a new schema version.
+/// The layout belongs to `schemaVersion`: a change to it is a new schema version. Version 2 added, at the end of
+/// `case.submitted`, the session, first answer, liaison and area (each opt str), and the meeting and topic events,
+/// whose payload is its JSON (str): they are few, and their shape grows with the council's practice.
 public enum EventCodec {
     static let binaryMark: UInt8 = 0xD1
 
@@ -36,6 +38,10 @@ public enum EventCodec {
                 writer.optionalString(location.address)
             }
             writer.date(p.submittedAt)
+            writer.optionalString(p.draft.session)
+            writer.optionalString(p.draft.firstAnswer)
+            writer.optionalString(p.draft.liaison)
+            writer.optionalString(p.draft.area)
         case .caseRouted(let p):
             writer.string(p.bureau.rawValue)
             writer.string(p.bureauName)
@@ -64,6 +70,9 @@ public enum EventCodec {
             writer.optional(p.extensionDays) { $0.signed($1) }
             writer.optional(p.approved) { $0.byte($1 ? 1 : 0) }
             writer.optional(p.satisfaction) { $0.signed($1) }
+        case .meetingSeriesSaved(let p): writer.json(p)
+        case .meetingSessionSaved(let p): writer.json(p)
+        case .topicSaved(let p): writer.json(p)
         }
         return Data(writer.bytes)
     }
@@ -108,7 +117,7 @@ public enum EventCodec {
             let payload: EventPayload
             switch type {
             case .caseSubmitted:
-                let draft = CaseDraft(
+                var draft = CaseDraft(
                     title: try reader.string(), description: try reader.string(), channel: try reader.enumeration(),
                     submitter: Submitter(name: try reader.optionalString(), enterprise: try reader.optionalString(),
                                          phone: try reader.optionalString()),
@@ -117,7 +126,14 @@ public enum EventCodec {
                         Location(latitude: try reader.optional { try $0.double() }, longitude: try reader.optional { try $0.double() },
                                  address: try reader.optionalString())
                     })
-                payload = .caseSubmitted(CaseSubmitted(draft: draft, submittedAt: try reader.date()))
+                let submittedAt = try reader.date()
+                if schemaVersion >= 2 {
+                    draft.session = try reader.optionalString()
+                    draft.firstAnswer = try reader.optionalString()
+                    draft.liaison = try reader.optionalString()
+                    draft.area = try reader.optionalString()
+                }
+                payload = .caseSubmitted(CaseSubmitted(draft: draft, submittedAt: submittedAt))
             case .caseRouted:
                 let bureau = BureauID(rawValue: try reader.string()), bureauName = try reader.string()
                 let category = CategoryID(rawValue: try reader.string()), deadline = try reader.date()
@@ -139,6 +155,9 @@ public enum EventCodec {
                     extensionDays: try reader.optional { try $0.signed() },
                     approved: try reader.optional { try $0.byte() != 0 },
                     satisfaction: try reader.optional { try $0.signed() }))
+            case .meetingSeriesSaved: payload = .meetingSeriesSaved(try reader.json())
+            case .meetingSessionSaved: payload = .meetingSessionSaved(try reader.json())
+            case .topicSaved: payload = .topicSaved(try reader.json())
             }
             guard reader.isAtEnd else { throw EventCodecError("\(reader.remaining) bytes after the event") }
             var envelope = EventEnvelope(id: id, occurredAt: occurredAt, producer: producer, caseID: caseID,
@@ -198,6 +217,11 @@ struct BinaryWriter {
     }
 
     mutating func optionalString(_ value: String?) { optional(value) { $0.string($1) } }
+
+    /// A value as its JSON text (a `str`).
+    mutating func json<T: Encodable>(_ value: T) {
+        string(String(decoding: (try? DubanJSON.shared.encode(value)) ?? Data("{}".utf8), as: UTF8.self))
+    }
 }
 
 struct BinaryReader {
@@ -277,6 +301,10 @@ struct BinaryReader {
     }
 
     mutating func optionalString() throws -> String? { try optional { try $0.string() } }
+
+    mutating func json<T: Decodable>() throws -> T {
+        try DubanJSON.decoder().decode(T.self, from: Data(try string().utf8))
+    }
 
     mutating func enumeration<T: RawRepresentable>() throws -> T where T.RawValue == String {
         let raw = try string()

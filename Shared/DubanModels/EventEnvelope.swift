@@ -6,7 +6,9 @@ import Foundation
 /// "payload"}` with ISO 8601 times. `type` names the payload's shape; a consumer that meets an unknown type or a newer
 /// schema version treats the event as a dead letter rather than guessing.
 public struct EventEnvelope: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 1
+    /// 2 added the meeting session, first answer, liaison and area to `case.submitted` (binary layout, docs/EVENTS.md)
+    /// and the meeting and topic events.
+    public static let currentSchemaVersion = 2
 
     public var id: UUID
     public var schemaVersion: Int
@@ -74,6 +76,15 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case caseRouted = "case.routed"
     case deadlineTracked = "case.deadline_tracked"
     case caseUpdated = "case.updated"
+    /// A meeting series as it now is (its id in `caseId`).
+    case meetingSeriesSaved = "meeting.series_saved"
+    /// A meeting session as it now is (its id in `caseId`).
+    case meetingSessionSaved = "meeting.session_saved"
+    /// A council topic as it now is, with every step recorded (its id in `caseId`).
+    case topicSaved = "topic.saved"
+
+    /// Case events; the others are about meetings and topics, whose id the envelope's `caseId` carries.
+    public var isCaseEvent: Bool { rawValue.hasPrefix("case.") }
 }
 
 public enum EventPayload: Sendable, Equatable {
@@ -81,6 +92,9 @@ public enum EventPayload: Sendable, Equatable {
     case caseRouted(CaseRouted)
     case deadlineTracked(DeadlineTracked)
     case caseUpdated(CaseUpdated)
+    case meetingSeriesSaved(MeetingSeries)
+    case meetingSessionSaved(MeetingSession)
+    case topicSaved(Topic)
 
     public var type: EventType {
         switch self {
@@ -88,6 +102,9 @@ public enum EventPayload: Sendable, Equatable {
         case .caseRouted: .caseRouted
         case .deadlineTracked: .deadlineTracked
         case .caseUpdated: .caseUpdated
+        case .meetingSeriesSaved: .meetingSeriesSaved
+        case .meetingSessionSaved: .meetingSessionSaved
+        case .topicSaved: .topicSaved
         }
     }
 
@@ -97,6 +114,9 @@ public enum EventPayload: Sendable, Equatable {
         case .caseRouted: self = .caseRouted(try CaseRouted(from: decoder))
         case .deadlineTracked: self = .deadlineTracked(try DeadlineTracked(from: decoder))
         case .caseUpdated: self = .caseUpdated(try CaseUpdated(from: decoder))
+        case .meetingSeriesSaved: self = .meetingSeriesSaved(try MeetingSeries(from: decoder))
+        case .meetingSessionSaved: self = .meetingSessionSaved(try MeetingSession(from: decoder))
+        case .topicSaved: self = .topicSaved(try Topic(from: decoder))
         }
     }
 
@@ -106,6 +126,9 @@ public enum EventPayload: Sendable, Equatable {
         case .caseRouted(let payload): try payload.encode(to: encoder)
         case .deadlineTracked(let payload): try payload.encode(to: encoder)
         case .caseUpdated(let payload): try payload.encode(to: encoder)
+        case .meetingSeriesSaved(let payload): try payload.encode(to: encoder)
+        case .meetingSessionSaved(let payload): try payload.encode(to: encoder)
+        case .topicSaved(let payload): try payload.encode(to: encoder)
         }
     }
 }

@@ -15,6 +15,8 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     case leader
     /// Decides deadline extensions (审批人).
     case approver
+    /// A liaison officer (联络员) for an area or village group (the account's unit): submits on residents' behalf.
+    case liaison
     /// Accounts and configuration (系统管理员).
     case systemAdministrator = "system-admin"
     /// Roles and policies (安全管理员).
@@ -40,6 +42,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
         case .bureauHead: "单位负责人"
         case .leader: "领导"
         case .approver: "审批人"
+        case .liaison: "联络员"
         case .systemAdministrator: "系统管理员"
         case .securityAdministrator: "安全管理员"
         case .auditAdministrator: "审计管理员"
@@ -54,6 +57,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
         case .bureauHead: "Bureau head"
         case .leader: "Leader"
         case .approver: "Approver"
+        case .liaison: "Liaison officer"
         case .systemAdministrator: "System administrator"
         case .securityAdministrator: "Security administrator"
         case .auditAdministrator: "Audit administrator"
@@ -62,13 +66,15 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
 
     /// The scopes a person with this role holds, in the same terms as an API key's, so one check serves both:
     /// `bureau:<unit>` to act on a bureau's cases, `bureau-head` to decide what leaves the bureau, `dispatch`
-    /// (triage, and every submitter's contact), `approve`, `submit`, `instruct` (批示), and the administrators'
+    /// (triage, and every submitter's contact), `approve`, `submit`, `instruct` (批示), `meetings` (series, sessions and
+    /// topics: the secretary records, the supervision office too), and the administrators'
     /// `accounts`, `roles`, `audit`.
     public func scopes(unit: String?) -> Set<String> {
         var scopes: Set<String> = readsAllCases ? ["read"] : []
         switch self {
-        case .secretary: scopes.insert("submit")
-        case .supervisor: scopes.insert("dispatch")
+        case .secretary: scopes.formUnion(["submit", "meetings"])
+        case .liaison: scopes.insert("submit")
+        case .supervisor: scopes.formUnion(["dispatch", "meetings"])
         case .bureauClerk, .bureauHead:
             if let unit, !unit.isEmpty { scopes.formUnion(["read", "bureau:\(unit)"]) }
             if self == .bureauHead { scopes.insert("bureau-head") }

@@ -101,7 +101,7 @@ public struct CaseClock: Codable, Sendable {
             try recordTransition(event, state: state, deadline: routed.deadline, in: db)
             try events.append(.deadlineTracked(DeadlineTracked(bureau: routed.bureau, deadline: routed.deadline)),
                               caseID: event.caseID, at: clock.now(), causedBy: event.id, in: db)
-        case .deadlineTracked:
+        case .deadlineTracked, .meetingSeriesSaved, .meetingSessionSaved, .topicSaved:
             return
         }
     }

@@ -33,6 +33,8 @@ struct APIKeys: Sendable {
         /// A person signed in with a session token, not a machine's key: a bureau clerk's returns and extension
         /// requests go to the bureau's head first.
         var person = false
+        /// For a person with the liaison role (联络员): their area or village group, which their submissions carry.
+        var liaisonArea: String?
 
         func canAct(forBureau bureau: BureauID) -> Bool { scopes.contains("bureau:\(bureau.rawValue)") }
     }
@@ -57,7 +59,7 @@ struct APIKeys: Sendable {
     }
 
     static func isScope(_ text: String) -> Bool {
-        ["submit", "read", "dispatch", "approve", "feedback"].contains(text)
+        ["submit", "read", "dispatch", "approve", "feedback", "meetings"].contains(text)
             || (text.hasPrefix("bureau:") && text.count > 7 && text.dropFirst(7).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
     }
 
@@ -68,7 +70,7 @@ struct APIKeys: Sendable {
         guard !name.isEmpty, name.count <= 64 else { throw KeyError("a key name has 1 to 64 characters") }
         guard !scopes.isEmpty else { throw KeyError("give at least one --scope") }
         for scope in scopes where !Self.isScope(scope) {
-            throw KeyError("unknown scope '\(scope)': submit, read, dispatch, approve, feedback or bureau:<id>")
+            throw KeyError("unknown scope '\(scope)': submit, read, dispatch, approve, feedback, meetings or bureau:<id>")
         }
         if let curvePublicKey, !Z85.isCurveKey(curvePublicKey) {
             throw KeyError("a CURVE public key is 40 characters of Z85 (a .pub file from `duban keygen`), not '\(curvePublicKey)'")

@@ -18,6 +18,7 @@ enum CSVColumns {
         "latitude": ["纬度"],
         "longitude": ["经度"],
         "address": ["地址", "详细地址"],
+        "first_answer": ["现场答复", "现场回复", "答复"],
     ]
 
     static let english: Set<String> = Set(chineseNames.keys)

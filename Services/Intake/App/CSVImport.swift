@@ -9,7 +9,8 @@ import SwiftCSV
 /// file again adds nothing. Rows with nothing in them (a spreadsheet's trailing `,,,` lines) are skipped and counted.
 ///
 /// Columns: `title`, `description` (required); `ref`, `channel` (default `meeting`), `enterprise`, `name`, `phone`,
-/// `category`, `latitude`, `longitude`, `address` — or their Chinese names (``CSVColumns``).
+/// `category`, `latitude`, `longitude`, `address`, `first_answer` (against a session) — or their Chinese names
+/// (``CSVColumns``).
 struct CSVImport {
     static let maxRows = 10_000
 
@@ -52,6 +53,9 @@ struct CSVImport {
     let source: String
     /// Category names a cell may use, from `routing.yaml`.
     var categories = CategoryNames()
+    /// The meeting session the list is the minutes of: every row becomes a problem raised there (channel `meeting`),
+    /// by an enterprise that attended, with the `first_answer` column as the answer given on the spot.
+    var session: MeetingSession?
 
     /// Checks the file as a whole (encoding, CSV syntax, header), then imports every row.
     /// - Throws: ``APIError`` 400 with `spreadsheet_not_csv`, `invalid_utf8` (neither UTF-8, UTF-16 with a byte-order mark,
@@ -137,7 +141,11 @@ struct CSVImport {
                 location["address"] = values["address"]
                 object["location"] = location
             }
-            let draft = try CaseSubmission.parse(object: object)
+            var draft = try CaseSubmission.parse(object: object)
+            if let session {
+                draft.firstAnswer = try CaseSubmission.text(values, "first_answer", max: 2_000, required: false)
+                try MeetingBook.stamp(&draft, session: session)
+            }
             let hash = try requestHash(draft)
             let key = "csv:\(source):" + (ref.map { "ref:\($0)" } ?? "row:\(hash)")
             let (submitted, isNew) = try await store.submitReportingNew(draft, idempotencyKey: key, requestHash: hash, actor: source)

@@ -99,12 +99,13 @@ struct CaseStore: Sendable {
             let id = Self.caseID(number: number, at: now)
             let submitter = try Self.submitterColumns(draft.submitter, caseID: id, cipher: cipher, encoder: encoder)
             try db.cachedStatement(sql: """
-                INSERT INTO case_record (number, case_id, title, description, channel, submitter, contact, category, location, status, submitted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO case_record (number, case_id, title, description, channel, submitter, contact, category, location, status,
+                submitted_at, session_id, first_answer, liaison, area)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [number, id.rawValue, draft.title, draft.description, draft.channel.rawValue,
                                          submitter.enterprise, submitter.contact, draft.category?.rawValue,
                                          try draft.location.map { try encoder.encode($0) }, CaseStatus.submitted.rawValue,
-                                         now.timeIntervalSince1970])
+                                         now.timeIntervalSince1970, draft.session, draft.firstAnswer, draft.liaison, draft.area])
             // Routing, escalation and reporting need the enterprise, never the person: the event goes without them.
             var announced = draft
             announced.submitter = draft.submitter.withoutContact

@@ -4,7 +4,8 @@ import Foundation
 
 /// The body of `POST /v1/cases`, checked field by field; every refusal has a stable code.
 struct CaseSubmission {
-    static let allowedFields: Set<String> = ["title", "description", "channel", "submitter", "enterprise", "category", "location"]
+    static let allowedFields: Set<String> = ["title", "description", "channel", "submitter", "enterprise", "category", "location",
+                                             "liaison", "area"]
     static let maxTitle = 200
     static let maxDescription = 4_000
 
@@ -44,11 +45,15 @@ struct CaseSubmission {
         }
         let category = try text(object, "category", max: 64, required: false).map(CategoryID.init(rawValue:))
         let location = try parseLocation(object["location"])
+        // A liaison officer's submission made by another system (a person with the liaison role gets their own, in
+        // `POST /v1/cases`).
+        let liaison = try text(object, "liaison", max: 100, required: false)
+        let area = try text(object, "area", max: 100, required: false)
         return CaseDraft(title: title, description: description, channel: channel, submitter: submitter,
-                         category: category, location: location)
+                         category: category, location: location, liaison: liaison, area: area)
     }
 
-    private static func text(_ object: [String: Any], _ key: String, max: Int, required: Bool, path: String = "") throws -> String? {
+    static func text(_ object: [String: Any], _ key: String, max: Int, required: Bool, path: String = "") throws -> String? {
         guard let raw = object[key], !(raw is NSNull) else {
             if required { throw APIError.badRequest("\(key)_required", "\(path)\(key) is required") }
             return nil

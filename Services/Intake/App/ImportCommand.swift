@@ -17,6 +17,8 @@ struct ImportCommand: AsyncParsableCommand {
     var file: String
     @Option(help: "Who the rows come from; with each row's ref it keys idempotency, so a re-import adds nothing.")
     var source = "cli"
+    @Option(help: "A meeting session (e.g. zhengqi-16) whose minutes these are: each row becomes a problem raised there.")
+    var session: String?
     @OptionGroup var options: ConfigurationOptions
 
     func run() async throws {
@@ -36,7 +38,14 @@ struct ImportCommand: AsyncParsableCommand {
         let cipher = try PersonalDataSettings(settings).cipher(database: database.writer) { Self.warn("intake import: \($0)") }
         let store = CaseStore(database: database.writer, events: EventLog(producer: Intake.descriptor.name), clock: .system, cipher: cipher)
         let report: CSVImport.Report
-        do { report = try await CSVImport(store: store, source: source, categories: categories).run(data) } catch let error as APIError {
+        do {
+            var importer = CSVImport(store: store, source: source, categories: categories)
+            if let session {
+                importer.session = try await database.writer.read { try MeetingBook.session(session, in: $0) }
+                try MeetingBook.requireHeld(importer.session!)
+            }
+            report = try await importer.run(data)
+        } catch let error as APIError {
             throw Self.dataError(error.code, error.message)
         }
         for result in report.results {

@@ -110,6 +110,7 @@ public enum Intake: DubanService {
             // A key's CURVE public key, for systems that connect to the ZeroMQ ingress with CURVE (APIKeys).
             try APIKeys.addCurvePublicKeys(db)
         }
+        MeetingsSchema.register(in: &migrator)
     }
 
     public static func build(_ context: ServiceBuildContext) async throws -> ServiceParts {
@@ -131,7 +132,8 @@ public enum Intake: DubanService {
         personKeys.people = { token in
             guard let claims = try await tokens.verify(token), claims.exp.value > Date(), claims.stage == .full,
                   !revocations.revokes(claims) else { return nil }
-            return APIKeys.Key(name: claims.login, scopes: claims.principal.scopes, person: true)
+            return APIKeys.Key(name: claims.login, scopes: claims.principal.scopes, person: true,
+                               liaisonArea: claims.principal.roles.contains(.liaison) ? claims.principal.unit ?? "" : nil)
         }
         let keys = personKeys
         let maxImport = context.settings.reader.int(forKey: "intake.max-import-bytes", default: 8 * 1024 * 1024)
@@ -152,6 +154,15 @@ public enum Intake: DubanService {
         let identityRoutes = IdentityRoutes(registry: registry, revocations: revocations, keys: keys, knownBureaus: knownBureaus,
                                             jsonBody: jsonBody)
         let open311 = Open311API(catalog: catalog, store: store, keys: keys, maxBody: maxBody)
+        // A working calendar only picks a new session's default day: without calendar.yaml every day is one.
+        let calendar = try? CalendarFile.load(path: (configDirectory as NSString).appendingPathComponent("calendar.yaml"))
+        let meetingsConfiguration = try MeetingsConfiguration.load(directory: configDirectory)
+        let meetings = MeetingBook(database: database, events: context.events, clock: context.clock, store: store, calendar: calendar,
+                                   knownBureaus: knownBureaus)
+        let meetingRoutes = MeetingRoutes(meetings: meetings,
+                                          topics: TopicBook(database: database, events: context.events, clock: context.clock,
+                                                            configuration: meetingsConfiguration),
+                                          keys: keys, jsonBody: jsonBody)
         let ingressBind = context.settings.reader.string(forKey: "ingress.bind", default: "tcp://127.0.0.1:5590")
         // `ingress.plaintext`: unset, plaintext on a loopback bind and CURVE elsewhere; true refuses any bind but
         // loopback; false is CURVE everywhere. A CURVE client is admitted while its public key belongs to a live key.
@@ -174,7 +185,13 @@ public enum Intake: DubanService {
             router.post("/v1/cases") { request, _ -> JSONResponse<SubmittedCase> in
                 let submitter = try await keys.authenticate(request, scope: "submit")
                 let body = try await jsonBody(request)
-                let draft = try CaseSubmission.parse(body)
+                var draft = try CaseSubmission.parse(body)
+                if let area = submitter.liaisonArea {
+                    // A liaison officer submits for the residents of their area: the case says so, whatever the body did.
+                    draft.liaison = submitter.name
+                    draft.area = area.isEmpty ? nil : area
+                    draft.channel = .liaison
+                }
                 let key = request.headers[idempotencyKeyHeader]
                 if let key, key.isEmpty || key.count > 200 {
                     throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
@@ -206,9 +223,19 @@ public enum Intake: DubanService {
                     throw APIError(.contentTooLarge, code: "body_too_large", "the file is larger than \(maxImport) bytes")
                 }
                 let data = try ImportUpload.file(kind, body: body)
-                return JSONResponse(try await CSVImport(store: store, source: key.name, categories: categories).run(data))
+                var importer = CSVImport(store: store, source: key.name, categories: categories)
+                if let session = request.uri.queryParameters["session"].map(String.init) {
+                    // The minutes of a session: recording into one is the meetings scope's.
+                    guard key.scopes.contains("meetings") else {
+                        throw APIError(.forbidden, code: "scope_required", "importing against a session needs the 'meetings' scope")
+                    }
+                    importer.session = try await meetings.session(session)
+                    try MeetingBook.requireHeld(importer.session!)
+                }
+                return JSONResponse(try await importer.run(data))
             }
             open311.register(on: router)
+            meetingRoutes.register(on: router)
             identityRoutes.register(on: router)
             router.post("/test/time") { request, _ -> JSONResponse<[String: Int]> in
                 // Tests only (`testing.time-control`): moves intake's clock and runs retention at once.

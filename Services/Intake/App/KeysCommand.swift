@@ -11,7 +11,7 @@ struct KeysCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print it once.")
         @Option(help: "The source system's name, e.g. hotline-12345 or bureau-hrss.") var name: String
-        @Option(help: "submit, read, dispatch, approve, feedback, or bureau:<id>; repeat for several.") var scope: [String] = []
+        @Option(help: "submit, read, dispatch, approve, feedback, meetings, or bureau:<id>; repeat for several.") var scope: [String] = []
         @Option(help: "The system's CURVE public key (40 characters of Z85, e.g. a .pub from `duban keygen`): it may then connect to the ZeroMQ ingress with CURVE as this key.")
         var curvePublicKey: String?
         @OptionGroup var options: ConfigurationOptions

@@ -126,7 +126,7 @@ public struct CaseView: Codable, Sendable {
                 entry.deadline = routed.deadline
             case .caseSubmitted(let submitted):
                 entry.detail = submitted.draft.channel.rawValue
-            case .deadlineTracked, nil:
+            case .deadlineTracked, .meetingSeriesSaved, .meetingSessionSaved, .topicSaved, nil:
                 break
             }
             return entry

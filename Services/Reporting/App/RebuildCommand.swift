@@ -16,7 +16,8 @@ struct RebuildCommand: AsyncParsableCommand {
         let counts = try await database.writer.write { db -> (Int, Int) in
             let cases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_view") ?? 0
             let events = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timeline") ?? 0
-            for table in ["case_view", "timeline", "figures_daily", "bureau_directory", "inbox_cursor", "dead_letter"] { try db.execute(sql: "DELETE FROM \(table)") }
+            for table in ["case_view", "timeline", "figures_daily", "bureau_directory", "meeting_series_view",
+                          "meeting_session_view", "topic_view", "inbox_cursor", "dead_letter"] { try db.execute(sql: "DELETE FROM \(table)") }
             return (cases, events)
         }
         print("emptied the read model (\(counts.0) cases, \(counts.1) timeline events); start reporting to rebuild it from the producers' logs")

@@ -63,6 +63,7 @@ public enum Reporting: DubanService {
                 t.add(column: "proposal_note", .text)
             }
         }
+        ReadModel.registerMeetingMigrations(in: &migrator)
     }
 
     /// Applies one event to the read model exactly as the event listener does (the benchmark rebuilds with it).
@@ -105,10 +106,12 @@ public enum Reporting: DubanService {
         let intake = IntakeClient(baseURL: context.settings.reader.string(forKey: "intake.url", default: "http://127.0.0.1:8080"))
         let configDirectory = context.settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
         let words = try Vocabulary.load(path: (configDirectory as NSString).appendingPathComponent("routing.yaml"))
+        let meetingsConfiguration = try MeetingsConfiguration.load(directory: configDirectory)
+        let meetingAPI = MeetingAPI(database: database, words: words, configuration: meetingsConfiguration)
         let (gate, revocationFeed) = RemoteIdentity.gate(intakeURL: intake.baseURL, acceptsCookie: true, logger: context.logger)
         let secureCookies = context.settings.publicURL.lowercased().hasPrefix("https:")
         let dashboard = DashboardRoutes(database: database, clock: clock, intake: intake, words: words, logger: context.logger,
-                                        secureCookies: secureCookies)
+                                        secureCookies: secureCookies, meetings: meetingAPI)
         return ServiceParts(
             routes: { router in
                 // Everything below needs a session or an API key; only the public results and the sign-in page do not.
@@ -116,6 +119,7 @@ public enum Reporting: DubanService {
                                                         isPage: { $0 == "/" || $0.hasPrefix("/dashboard") },
                                                         isPublic: DashboardRoutes.isPublic))
                 dashboard.register(on: router)
+                meetingAPI.register(on: router)
                 router.get("/v1/cases/{id}") { _, context -> JSONResponse<CaseView> in
                     let reader = try context.caseReader()
                     let id = try context.parameters.require("id")

@@ -23,7 +23,7 @@ struct Assignments: Sendable {
             try record(decision, for: event.caseID, causedBy: event.id, in: db)
         case .caseUpdated(let update):
             try applyUpdate(update, caseID: event.caseID, cause: event.id, in: db)
-        case .caseRouted, .deadlineTracked:
+        case .caseRouted, .deadlineTracked, .meetingSeriesSaved, .meetingSessionSaved, .topicSaved:
             return
         }
     }

@@ -17,6 +17,8 @@ struct DashboardRoutes: Sendable {
     let logger: Logger
     /// `Secure` on the session cookie: whenever `public.url` is https.
     let secureCookies: Bool
+    /// Meetings, topics and their figures (the meetings and topics pages, and the public page's sentence).
+    let meetings: MeetingAPI
 
     static let workbenchPath = "/dashboard/workbench"
 
@@ -94,10 +96,20 @@ struct DashboardRoutes: Sendable {
             }
             let now = clock.now()
             let results = try await database.read { try PublicResults.compute(page: page, now: now, in: $0) }
+            var body = ""
+            if page == 1 {
+                var sentences: [(series: MeetingSeries, sentence: String)] = []
+                for series in try await database.read({ try SeriesView.all(in: $0) }) {
+                    sentences.append((series, try await meetings.figures(series: series.id).publicSentence))
+                }
+                let topics = try await database.read { try TopicView.published(limit: 20, in: $0) }
+                body = PublicResults.meetingsHTML(sentences: sentences, topics: topics, lang: lang, configuration: meetings.configuration)
+            }
             return HTMLPage(title: lang("公开结果", "Public results"), language: lang, section: .publicResults, path: "/public",
-                            query: query, viewer: context.principal, body: results.html(lang, words: words)).response
+                            query: query, viewer: context.principal, body: results.html(lang, words: words) + body).response
         }
         registerWorkbench(on: router)
+        registerMeetings(on: router)
         // Any other address under the pages: a page saying so, not an empty 404.
         for prefix in ["/dashboard", "/public"] {
             router.get(RouterPath(prefix + "/**")) { request, _ -> Response in

@@ -25,7 +25,7 @@ func esc(_ text: String?) -> String {
 /// One dashboard page: the shared frame (navigation, language switch, styles) around a page's own HTML. Everything is
 /// inline: no scripts, fonts or styles from elsewhere, so it works with no internet.
 struct HTMLPage {
-    enum Section: String { case overview, cases, workbench, publicResults, definitions, administration, none }
+    enum Section: String { case overview, cases, workbench, meetings, topics, publicResults, definitions, administration, none }
 
     var title: String
     var language: Language
@@ -65,6 +65,10 @@ struct HTMLPage {
         if viewer.readsCases { items.append(nav(.cases, "/dashboard/cases", lang("问题清单", "Cases"))) }
         if viewer.scopes.contains(where: { $0.hasPrefix("bureau:") }) || viewer.scopes.contains("submit") {
             items.append(nav(.workbench, "/dashboard/workbench", lang("工作台", "Workbench")))
+        }
+        if viewer.readableBureaus == nil {
+            items.append(nav(.meetings, MeetingPages.path, lang("政企交流会", "Meetings")))
+            items.append(nav(.topics, TopicPages.path, lang("议题", "Topics")))
         }
         if viewer.scopes.contains("accounts") || viewer.scopes.contains("roles") {
             items.append(nav(.administration, AdminPages.accountsPath, lang("账号管理", "Accounts")))

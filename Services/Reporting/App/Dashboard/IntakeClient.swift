@@ -92,8 +92,8 @@ struct IntakeClient: Sendable {
 
     /// Passes an uploaded file on to `POST /v1/imports` as it came (a multipart form or a bare CSV body, with its
     /// content type), with the signed-in key; intake's error code and message when it refuses the file.
-    func importFile(key: String, contentType: String, body: ByteBuffer) async throws -> ImportReport {
-        var request = HTTPClientRequest(url: baseURL + "/v1/imports")
+    func importFile(key: String, contentType: String, body: ByteBuffer, session: String? = nil) async throws -> ImportReport {
+        var request = HTTPClientRequest(url: baseURL + "/v1/imports" + Self.query(session.map { ["session": $0] } ?? [:]))
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer " + key)
         request.headers.add(name: "Content-Type", value: contentType)
@@ -102,6 +102,20 @@ struct IntakeClient: Sendable {
         let answer = try await response.body.collect(upTo: 16 * 1_024 * 1_024)
         guard response.status.code == 200 else { throw Self.failure(answer, status: Int(response.status.code)) }
         return try JSONDecoder().decode(ImportReport.self, from: Data(buffer: answer))
+    }
+
+    /// A JSON request to intake's meetings and topics API with the person's token, answered with intake's decoded
+    /// answer; intake's error code and message when it refuses.
+    func meetings<Answer: Decodable>(_ method: String, _ path: String, key: String, json: [String: Any]) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .RAW(value: method)
+        request.headers.add(name: "Authorization", value: "Bearer " + key)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 * 1_024 * 1_024)
+        guard (200..<300).contains(response.status.code) else { throw Self.failure(body, status: Int(response.status.code)) }
+        return try DubanJSON.decoder().decode(Answer.self, from: Data(buffer: body))
     }
 
     // MARK: People (intake owns identity: the pages pass what people type on, and the person's token)

@@ -1,4 +1,5 @@
 import DubanModels
+import DubanRuntime
 import Foundation
 import GRDB
 
@@ -63,5 +64,31 @@ struct PublicResults {
         out += "\(page) / \(pages)"
         if page < pages { out += " <a href=\"/public?page=\(page + 1)\(suffix)\">\(lang("下一页", "Next"))</a>" }
         return out + "</p>"
+    }
+
+    /// The meetings' sentence per series (the public wording, `public_sentence` in meetings.yaml) and the council
+    /// topics' published results, newest first; personal data masked as everywhere on this page.
+    static func meetingsHTML(sentences: [(series: MeetingSeries, sentence: String)], topics: [Topic], lang: Language,
+                             configuration: MeetingsConfiguration) -> String {
+        var out = ""
+        if !sentences.isEmpty {
+            out += "<h2>\(lang("政企交流活动", "Government–enterprise meetings"))</h2>"
+            for (series, sentence) in sentences {
+                out += "<p class=\"sentence\" id=\"public-sentence-\(esc(series.id))\"><b>\(esc(series.name))</b>：\(esc(sentence))</p>"
+            }
+        }
+        if !topics.isEmpty {
+            out += "<h2>\(lang("议题公开结果", "Council topics: published results"))</h2><table class=\"cards\" id=\"public-topics\"><thead><tr>"
+                + "<th>\(lang("议题", "Topic"))</th><th>\(lang("片区/小组", "Area"))</th><th>\(lang("议定事项", "Decision"))</th><th>\(lang("公开结果", "Result"))</th><th>\(lang("公开日期", "Published"))</th></tr></thead><tbody>"
+            for topic in topics {
+                out += "<tr data-topic=\"\(esc(topic.id))\">" + cell(lang("议题", "Topic"), esc(PersonalDataMask.mask(topic.title)), main: true)
+                    + cell(lang("片区/小组", "Area"), esc(topic.area ?? "—"))
+                    + cell(lang("议定事项", "Decision"), esc(PersonalDataMask.mask(topic.decision) ?? "—"), extraClass: "block")
+                    + cell(lang("公开结果", "Result"), esc(PersonalDataMask.mask(topic.result) ?? "—"), extraClass: "block")
+                    + cell(lang("公开日期", "Published"), PageFormat.day(topic.publishedAt)) + "</tr>"
+            }
+            out += "</tbody></table>"
+        }
+        return out
     }
 }
