@@ -9,7 +9,8 @@ import Foundation
 /// caseId (str), causationId (opt 16 bytes), type (str), then the payload's fields in declaration order.
 /// The layout belongs to `schemaVersion`: a change to it is a new schema version. Version 2 added, at the end of
 /// `case.submitted`, the session, first answer, liaison and area (each opt str), and the meeting and topic events,
-/// whose payload is its JSON (str): they are few, and their shape grows with the council's practice.
+/// whose payload is its JSON (str; times to the millisecond): they are few, and their shape grows with the council's
+/// practice.
 public enum EventCodec {
     static let binaryMark: UInt8 = 0xD1
 

@@ -6,6 +6,8 @@ import Testing
 /// damaged with an error (never a crash, never a half-read event).
 @Suite struct EventCodecTests {
     static let time = Date(timeIntervalSince1970: 1_795_000_000.123)
+    /// Meeting and topic payloads travel as JSON inside the binary form: their times are kept to the millisecond.
+    static let millisecond = Date(timeIntervalSince1970: 1_795_000_000.125)
 
     static let envelopes: [EventEnvelope] = {
         let full = CaseDraft(title: "招工难", description: "普工招不到人，\"急\"\n第二行", channel: .hotline,
@@ -24,6 +26,16 @@ import Testing
             .caseUpdated(CaseUpdated(action: .decideExtension, actor: "approver", status: .signed, bureau: "hrss",
                                      note: "同意", extensionDays: -3, approved: false, satisfaction: 5)),
             .caseUpdated(CaseUpdated(action: .rate, actor: "submitter", status: .closed)),
+            .caseSubmitted(CaseSubmitted(draft: CaseDraft(title: "招工难", description: "普工", channel: .meeting, submitter: Submitter(enterprise: "某公司"),
+                                                          session: "zhengqi-16", firstAnswer: "人社局下周对接", liaison: "li", area: "三组"),
+                                         submittedAt: time)),
+            .meetingSeriesSaved(MeetingSeries(id: "zhengqi", name: "政企交流主题日", weekday: 1, startsAt: "20:00", endsAt: "22:00", chair: "何恩广")),
+            .meetingSessionSaved(MeetingSession(id: "zhengqi-16", series: "zhengqi", seriesName: "政企交流主题日", number: 16, date: "2026-12-07",
+                                                startsAt: "20:00", endsAt: "22:00", theme: "用工", leaders: ["何恩广"], bureaus: ["hrss"],
+                                                invited: ["甲", "乙"], attending: ["甲"], state: .closed, openedAt: millisecond, closedAt: millisecond)),
+            .topicSaved(Topic(id: "YT-0001", title: "村道", step: .consult, cases: ["DB-1"],
+                              records: [TopicStepRecord(step: .consult, by: "wang", at: millisecond, parties: [TopicParty(party: "村民", position: "同意")],
+                                                        decision: "硬化")], createdAt: millisecond)),
         ]
         return payloads.enumerated().map { index, payload in
             EventEnvelope(occurredAt: time, producer: "intake", caseID: CaseID(rawValue: "DB-20261127-00000\(index)"),
@@ -52,10 +64,23 @@ import Testing
         }
     }
 
+    /// Schema version 1's `case.submitted` (before meetings) still reads, without a session or liaison.
+    @Test func readsVersionOneSubmissions() throws {
+        let draft = CaseDraft(title: "招工难", description: "普工", channel: .web, submitter: Submitter(enterprise: "某公司"))
+        var body = EventCodec.encode(EventEnvelope(occurredAt: Self.time, producer: "intake", caseID: "DB-1",
+                                                   payload: .caseSubmitted(CaseSubmitted(draft: draft, submittedAt: Self.time))))
+        body[17] = 1
+        body.removeLast(4)  // version 2's four absent optional fields
+        let decoded = try EventCodec.decode(body)
+        #expect(decoded.schemaVersion == 1)
+        guard case .caseSubmitted(let submitted) = decoded.payload else { Issue.record("not a submission"); return }
+        #expect(submitted.draft == draft && submitted.draft.session == nil)
+    }
+
     @Test func refusesUnknownTypesNewerSchemasAndBadText() throws {
         let body = EventCodec.encode(EventEnvelopeTests.sample)
         var newer = body
-        newer[17] = 2  // schemaVersion, right after the mark and the 16-byte id
+        newer[17] = 3  // schemaVersion, right after the mark and the 16-byte id
         #expect(throws: EventCodecError.self) { try EventCodec.decode(newer) }
 
         let typeRange = try #require(body.range(of: Data("case.routed".utf8)))

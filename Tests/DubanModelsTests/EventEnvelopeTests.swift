@@ -12,7 +12,7 @@ import Testing
 
     @Test func encodesTheDocumentedStableShape() throws {
         let json = String(decoding: try DubanJSON.encoder().encode(Self.sample), as: UTF8.self)
-        #expect(json == #"{"caseId":"DB-20261127-000001","id":"6F1C2A8E-0000-4000-8000-000000000001","occurredAt":"2026-11-18T11:06:40.000Z","payload":{"alternatives":[{"category":"talent","score":1}],"assisting":[],"bureau":"hrss","bureauName":"人力资源和社会保障局","category":"labour","deadline":"2026-11-25T09:46:40.000Z","deadlineClass":"general","rule":"keywords","score":5},"producer":"routing","schemaVersion":1,"type":"case.routed"}"#)
+        #expect(json == #"{"caseId":"DB-20261127-000001","id":"6F1C2A8E-0000-4000-8000-000000000001","occurredAt":"2026-11-18T11:06:40.000Z","payload":{"alternatives":[{"category":"talent","score":1}],"assisting":[],"bureau":"hrss","bureauName":"人力资源和社会保障局","category":"labour","deadline":"2026-11-25T09:46:40.000Z","deadlineClass":"general","rule":"keywords","score":5},"producer":"routing","schemaVersion":2,"type":"case.routed"}"#)
     }
 
     @Test func readsTimesWithAndWithoutMilliseconds() throws {
@@ -47,7 +47,7 @@ import Testing
             try DubanJSON.decoder().decode(EventEnvelope.self, from: JSONSerialization.data(withJSONObject: object))
         }
         object["type"] = "case.routed"
-        object["schemaVersion"] = 2
+        object["schemaVersion"] = 3
         #expect(throws: DecodingError.self) {
             try DubanJSON.decoder().decode(EventEnvelope.self, from: JSONSerialization.data(withJSONObject: object))
         }

@@ -188,6 +188,149 @@ extension EndToEnd {
                     == ["湖南中塑科技有限公司", "湖南意兆电子科技有限公司", "企业3号"])
         }
 
+        @Test func topicsGoThroughTheSixStepsAndLiaisonOfficersAreCounted() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let secretary = try await stack.person("wang.sec", name: "王秘书", roles: ["secretary"])
+            let liaison = try await stack.person("li.liaison", name: "李联络员", roles: ["liaison"], unit: "三组")
+            let clerk = try await stack.person("zhao.clerk", name: "赵承办", roles: ["bureau-clerk"], unit: "transport")
+            func call(_ method: String, _ path: String, _ json: [String: Any]? = nil, as person: Stack.Person) async throws -> (status: Int, json: [String: Any]) {
+                try await stack.call("intake", method, path, token: person.token, json: json)
+            }
+
+            // A liaison officer submits for a resident: the case carries the officer and the area, whatever the body says.
+            let raised = try await call("POST", "/v1/cases", ["title": "村道坑洼", "description": "三组到镇上的村道坑洼，雨天泥巴路", "channel": "web",
+                                                              "liaison": "someone.else", "area": "一组"], as: liaison)
+            #expect(raised.status == 201)
+            let caseID = try #require(raised.json["id"] as? String)
+            let view = try await stack.waitForCase(caseID) { $0["bureau"] != nil }
+            #expect(view["channel"] as? String == "liaison")
+            let counted = try JSONSerialization.jsonObject(with: try await stack.request("reporting", "GET", "/v1/liaisons",
+                                                                                            headers: ["Authorization": "Bearer \(secretary.token)"]).body) as? [[String: Any]]
+            #expect(counted?.first?["liaison"] as? String == "li.liaison" && counted?.first?["area"] as? String == "三组"
+                    && counted?.first?["submitted"] as? Int == 1)
+            // A liaison officer and a clerk do not run meetings or topics.
+            #expect(try await call("POST", "/v1/topics", ["title": "x"], as: liaison).status == 403)
+            #expect(try await call("POST", "/v1/meetings/series", ["id": "x", "name": "x"], as: clerk).status == 403)
+
+            // A topic started from that one problem takes its title, and goes through the six steps in order.
+            let topic = try await call("POST", "/v1/topics", ["cases": [caseID], "area": "三组", "notes": "联络员收集：三组村民反映村道难走"], as: secretary)
+            #expect(topic.status == 201, "\(topic.json)")
+            let id = try #require(topic.json["id"] as? String)
+            #expect(id == "YT-0001" && topic.json["title"] as? String == "村道坑洼" && topic.json["step"] as? String == "collect")
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "consult"], as: secretary).json.code == "step_out_of_order")
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "draft", "notes": "符合五议"], as: secretary).status == 200)
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "research", "notes": "实地查看村道800米"], as: secretary).status == 200)
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "consult", "decision": "硬化"], as: secretary).json.code == "parties_required")
+            let consulted = try await call("POST", "/v1/topics/\(id)/steps", [
+                "step": "consult", "parties": [["party": "三组村民代表", "position": "同意集资三成"], ["party": "镇交通办", "position": "列入年度计划"]],
+                "decision": "村道硬化，村民集资三成，其余申请以奖代补",
+            ], as: secretary)
+            #expect(consulted.status == 200, "\(consulted.json)")
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "publish"], as: secretary).json.code == "result_required")
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "publish", "result": "三组村道年内硬化，公示七天无异议"], as: secretary).status == 200)
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "supervise", "cases": ["DB-19990101-000001"]], as: secretary).json.code == "unknown_case")
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "supervise", "cases": [caseID]], as: secretary).status == 200)
+            #expect(try await call("POST", "/v1/topics/\(id)/steps", ["step": "supervise", "cases": [caseID]], as: secretary).json.code == "step_out_of_order")
+            // Done when the case carrying it out is solved.
+            func answer() async throws -> [String: Any] { try await stack.call("reporting", "GET", "/v1/topics/\(id)", token: secretary.token).json }
+            var read = try await answer()
+            for _ in 0..<50 where (read["topic"] as? [String: Any])?["step"] as? String != "supervise" {
+                try await Task.sleep(for: .milliseconds(100))
+                read = try await answer()
+            }
+            #expect(read["done"] as? Bool == false)
+            try await stack.waitUntilIntakeKnowsTheBureau(caseID)
+            for action in ["sign", "resolve"] {
+                #expect(try await call("POST", "/v1/cases/\(caseID)/updates", ["action": action, "note": "已硬化"], as: clerk).status == 200)
+            }
+            for _ in 0..<50 where read["done"] as? Bool != true {
+                try await Task.sleep(for: .milliseconds(100))
+                read = try await answer()
+            }
+            #expect(read["done"] as? Bool == true)
+            let records = try #require((read["topic"] as? [String: Any])?["records"] as? [[String: Any]])
+            #expect(records.map { $0["step"] as? String } == ["collect", "draft", "research", "consult", "publish", "supervise"])
+            #expect(records.allSatisfy { $0["by"] as? String == "wang.sec" })
+
+            // Another is declined at drafting, only for a configured reason.
+            let other = try await call("POST", "/v1/topics", ["title": "调解两户宅基地纠纷", "area": "五组"], as: secretary)
+            let otherID = try #require(other.json["id"] as? String)
+            #expect(try await call("POST", "/v1/topics/\(otherID)/steps", ["step": "draft", "declined": true, "reason": "because"], as: secretary).json.code
+                    == "invalid_decline_reason")
+            let declined = try await call("POST", "/v1/topics/\(otherID)/steps", ["step": "draft", "declined": true, "reason": "private_dispute"], as: secretary)
+            #expect(declined.json["state"] as? String == "declined" && declined.json["declineReason"] as? String == "private_dispute")
+            #expect(try await call("POST", "/v1/topics/\(otherID)/steps", ["step": "research"], as: secretary).json.code == "topic_declined")
+
+            // The public page shows the published result, not the declined topic.
+            var publicPage = ""
+            for _ in 0..<50 {
+                publicPage = String(decoding: try await stack.request("reporting", "GET", "/public", anonymous: true).body, as: UTF8.self)
+                if publicPage.contains("三组村道年内硬化") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(publicPage.contains("三组村道年内硬化，公示七天无异议") && publicPage.contains("村道硬化，村民集资三成"))
+            #expect(!publicPage.contains("宅基地"))
+        }
+
+        @Test func theMinutesImportAgainstASessionAndBadInputIsRefusedWithCodes() async throws {
+            let stack = try Stack()
+            try await stack.startAll()
+            defer { stack.stopAll() }
+            let office = try stack.createKey("zone-office", scopes: ["meetings", "submit", "read"])
+            let submitOnly = try stack.createKey("feeder", scopes: ["submit"])
+            func intake(_ method: String, _ path: String, _ json: [String: Any]? = nil, key: String? = nil) async throws -> (status: Int, json: [String: Any]) {
+                try await stack.call("intake", method, path, token: key ?? office, json: json)
+            }
+            #expect(try await intake("POST", "/v1/meetings/series", ["id": "zhengqi", "name": "政企交流主题日"]).status == 201)
+            for (body, code) in [(["id": "a", "name": "b", "weekday": 8], "invalid_weekday"), (["id": "a", "name": "b", "weekday": true], "invalid_weekday"),
+                                 (["id": "a", "name": "b", "startsAt": "25:00"], "invalid_startsAt"), (["id": "a"], "name_required"),
+                                 (["id": "a", "name": "b", "colour": "red"], "unknown_field"),
+                                 (["id": "a", "name": "b", "startsAt": "22:00", "endsAt": "20:00"], "invalid_endsAt")] as [([String: Any], String)] {
+                #expect(try await intake("POST", "/v1/meetings/series", body).json.code == code, "\(body)")
+            }
+            for (body, code) in [(["series": "nope", "theme": "x"], "series_not_found"), (["series": "zhengqi"], "theme_required"),
+                                 (["series": "zhengqi", "theme": "x", "date": "2026-02-30"], "invalid_date"),
+                                 (["series": "zhengqi", "theme": "x", "bureaus": ["nope"]], "unknown_bureau"),
+                                 (["series": "zhengqi", "theme": "x", "leaders": "one"], "invalid_leaders")] as [([String: Any], String)] {
+                #expect(try await intake("POST", "/v1/meetings/sessions", body).json.code == code, "\(body)")
+            }
+            let session = try await intake("POST", "/v1/meetings/sessions", ["series": "zhengqi", "theme": "用工保障", "date": "2026-12-07",
+                                                                             "invited": ["湖南中塑科技有限公司"]])
+            #expect(session.json["date"] as? String == "2026-12-07" && session.json["state"] as? String == "scheduled")
+            #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/close").json.code == "invalid_transition")
+            #expect(try await intake("GET", "/v1/meetings/sessions/zhengqi-9").json.code == "session_not_found")
+            let csv = "标题,问题描述,企业名称,现场答复\n招工难,普工招不到人,湖南中塑科技有限公司,人社局下周对接\n停电,经常停电,别的企业,\n"
+            func importMinutes(key: String) async throws -> (status: Int, json: [String: Any]) {
+                let answer = try await stack.request("intake", "POST", "/v1/imports?session=zhengqi-1", body: Data(csv.utf8), contentType: "text/csv",
+                                                     headers: ["Authorization": "Bearer \(key)"])
+                return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any] ?? [:])
+            }
+            #expect(try await importMinutes(key: office).json.code == "session_not_held")
+            #expect(try await importMinutes(key: submitOnly).json.code == "scope_required")
+            #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/open").status == 200)
+            #expect(try await intake("PATCH", "/v1/meetings/sessions/zhengqi-1", ["attending": ["湖南中塑科技有限公司"]]).status == 200)
+            let imported = try await importMinutes(key: office)
+            #expect(imported.json["created"] as? Int == 1 && imported.json["failed"] as? Int == 1)
+            let rows = try #require(imported.json["results"] as? [[String: Any]])
+            #expect(rows.last?["code"] as? String == "enterprise_not_attending")
+            let id = try #require(rows.first?["id"] as? String)
+            _ = try await stack.waitForCase(id) { $0["bureau"] as? String == "hrss" }
+            let list = try await stack.call("reporting", "GET", "/v1/meetings/sessions/zhengqi-1/responsibility-list", token: office)
+            let line = try #require((list.json["lines"] as? [[String: Any]])?.first)
+            #expect(line["firstAnswer"] as? String == "人社局下周对接" && line["enterprise"] as? String == "湖南中塑科技有限公司")
+            #expect(line["bureauName"] as? String == "人力资源和社会保障局")
+            // Not a body for the problems list; a closed session keeps its record.
+            #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/problems", ["problems": "招工难"]).json.code == "invalid_problems")
+            #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/problems", ["problems": [String]()]).json.code == "invalid_problems")
+            #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/close").status == 200)
+            #expect(try await intake("PATCH", "/v1/meetings/sessions/zhengqi-1", ["theme": "改"]).json.code == "session_closed")
+            // Reporting's meeting API is for those who read every case.
+            let clerk = try stack.createKey("hrss-clerk", scopes: ["bureau:hrss"])
+            #expect(try await stack.call("reporting", "GET", "/v1/meetings/figures", token: clerk).status == 403)
+        }
+
         /// Polls the series' figures until their total is `total`.
         static func waitForFigures(_ reporting: (String) async throws -> (status: Int, json: [String: Any]), total: [String: Int]) async throws -> [String: Any] {
             var last: [String: Any] = [:]

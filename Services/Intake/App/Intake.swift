@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// Intake: the front door. Validates a problem, stores it, and announces it, all in one transaction.
 public enum Intake: DubanService {
     public static let descriptor = ServiceDescriptor.intake
-    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self, AccountsCommand.self, PersonalDataCommand.self] }
+    public static var commands: [any ParsableCommand.Type] { [KeysCommand.self, ImportCommand.self, AccountsCommand.self, PersonalDataCommand.self, MeetingsCommand.self] }
 
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("intake-v1") { db in

@@ -210,7 +210,7 @@ struct PeopleRegistry: Sendable {
     static let sessionEnded = APIError(.unauthorized, code: "session_ended", "the session has ended: sign in again")
 
     private func refuse(_ login: String, reason: String, at now: Date) async throws {
-        try await database.write { db in
+        _ = try await database.write { db in
             try AuditTrail.append(actor: Self.actorName(login), action: "sign-in", subject: Self.actorName(login), outcome: .refused,
                                   detail: reason, at: now, in: db)
         }

@@ -48,6 +48,8 @@ struct TopicBook: Sendable {
         guard let stepName = try fields.text("step", max: 20, required: true), let step = TopicStep(rawValue: stepName) else {
             throw APIError.badRequest("invalid_step", "step is one of \(TopicStep.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        // Out of order is the answer before what the step itself lacks (checked again in the transaction).
+        try Self.requireNext(step, of: try await topic(id))
         var record = TopicStepRecord(step: step, by: actor, at: clock.now(), notes: try fields.text("notes", max: 4_000),
                                      decision: try fields.text("decision", max: 4_000))
         let declined = try fields.bool("declined") ?? false
@@ -74,13 +76,7 @@ struct TopicBook: Sendable {
         let now = record.at
         return try await database.write { [events, record, reason] db in
             guard var topic = try TopicTable.fetch(id, in: db) else { throw APIError.notFound("topic_not_found", "no topic '\(id)'") }
-            guard topic.state == .active else {
-                throw APIError(.conflict, code: "topic_declined", "topic \(id) was declined at drafting")
-            }
-            guard topic.step.next == step else {
-                throw APIError(.conflict, code: "step_out_of_order",
-                               "topic \(id) is at \(topic.step.rawValue); the next step is \(topic.step.next?.rawValue ?? "none: all six are done")")
-            }
+            try Self.requireNext(step, of: topic)
             topic.step = step
             topic.records.append(record)
             if let reason {
@@ -99,6 +95,17 @@ struct TopicBook: Sendable {
             try Self.save(topic, action: reason == nil ? "topic.\(step.rawValue)" : "topic.decline", actor: actor, at: now, in: db,
                           events: events)
             return topic
+        }
+    }
+
+    /// - Throws: 409 `topic_declined`, `step_out_of_order`.
+    static func requireNext(_ step: TopicStep, of topic: Topic) throws {
+        guard topic.state == .active else {
+            throw APIError(.conflict, code: "topic_declined", "topic \(topic.id) was declined at drafting")
+        }
+        guard topic.step.next == step else {
+            throw APIError(.conflict, code: "step_out_of_order",
+                           "topic \(topic.id) is at \(topic.step.rawValue); the next step is \(topic.step.next?.rawValue ?? "none: all six are done")")
         }
     }
 
