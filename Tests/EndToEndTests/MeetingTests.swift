@@ -257,6 +257,7 @@ extension EndToEnd {
             // Another is declined at drafting, only for a configured reason.
             let other = try await call("POST", "/v1/topics", ["title": "调解两户宅基地纠纷", "area": "五组"], as: secretary)
             let otherID = try #require(other.json["id"] as? String)
+            #expect(otherID == "YT-0002", "topics are numbered one after another, whatever steps came between")
             #expect(try await call("POST", "/v1/topics/\(otherID)/steps", ["step": "draft", "declined": true, "reason": "because"], as: secretary).json.code
                     == "invalid_decline_reason")
             let declined = try await call("POST", "/v1/topics/\(otherID)/steps", ["step": "draft", "declined": true, "reason": "private_dispute"], as: secretary)

@@ -19,9 +19,12 @@ enum TopicTable {
         return "YT-" + String(repeating: "0", count: max(0, 4 - String(number).count)) + String(number)
     }
 
+    /// A new topic, or a new state of one. Not an upsert: an `INSERT … ON CONFLICT DO UPDATE` takes a number from
+    /// AUTOINCREMENT's sequence even when it updates, and the next topic's id would skip it.
     static func save(_ topic: Topic, in db: Database) throws {
-        try db.execute(sql: "INSERT INTO topic (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                       arguments: [topic.id, try DubanJSON.shared.encode(topic)])
+        let body = try DubanJSON.shared.encode(topic)
+        try db.execute(sql: "UPDATE topic SET body = ? WHERE id = ?", arguments: [body, topic.id])
+        if db.changesCount == 0 { try db.execute(sql: "INSERT INTO topic (id, body) VALUES (?, ?)", arguments: [topic.id, body]) }
     }
 
     static func fetch(_ id: String, in db: Database) throws -> Topic? {

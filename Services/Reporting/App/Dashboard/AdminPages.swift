@@ -118,6 +118,13 @@ enum AdminPages {
             "totp.enrol": ("开启动态码", "one-time codes on"), "totp.reset": ("重设动态码", "one-time codes reset"),
             "contact.view": ("查看联系方式", "contact viewed"), "key.create": ("新建密钥", "key created"), "key.revoke": ("吊销密钥", "key revoked"),
             "audit.search": ("查询审计日志", "audit searched"), "contact.anonymise": ("匿名化联系方式", "contact anonymised"),
+            "meeting.series.create": ("新建会议系列", "meeting series created"), "meeting.session.create": ("新建一期会议", "session scheduled"),
+            "meeting.session.update": ("修改会议信息", "session changed"), "meeting.session.open": ("开始会议", "session opened"),
+            "meeting.session.close": ("结束会议", "session closed"), "meeting.session.cancel": ("取消会议", "session cancelled"),
+            "topic.create": ("新建议题（收集民意）", "topic started (information collected)"), "topic.draft": ("拟定议题", "topic drafted"),
+            "topic.research": ("会前调研", "researched before discussing"), "topic.consult": ("协商议事", "parties consulted"),
+            "topic.publish": ("公开结果", "result published"), "topic.supervise": ("监督执行", "execution under supervision"),
+            "topic.decline": ("不予立题", "topic declined"),
         ]
         guard let (zh, en) = words[action] else { return action }
         return lang(zh, en) + " (\(action))"

@@ -23,6 +23,9 @@ enum MeetingPages {
         return lang("每周" + zh[weekday - 1], "Every " + en[weekday - 1])
     }
 
+    /// Names joined by 、, or — when there are none.
+    static func names(_ names: [String]) -> String { names.isEmpty ? "—" : esc(names.joined(separator: "、")) }
+
     /// 第16期 / No. 16.
     static func numberWords(_ number: Int, _ lang: Language) -> String { lang("第\(number)期", "No. \(number)") }
 
@@ -30,8 +33,9 @@ enum MeetingPages {
         "<input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\">" + (lang == .en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
     }
 
-    static func figureCards(_ counts: MeetingFigures.Counts, _ lang: Language) -> String {
-        let items = [(counts.sessionsHeld, lang("已开展期数", "Sessions held"), "sessions"), (counts.collected, lang("收集问题", "Problems collected"), "collected"),
+    /// The figures as cards; a session's own page leaves out "sessions held".
+    static func figureCards(_ counts: MeetingFigures.Counts, _ lang: Language, withSessions: Bool = true) -> String {
+        let items = (withSessions ? [(counts.sessionsHeld, lang("已开展期数", "Sessions held"), "sessions")] : []) + [(counts.collected, lang("收集问题", "Problems collected"), "collected"),
                      (counts.measures, lang("制定措施", "Measures drafted"), "measures"), (counts.solved, lang("已解决", "Solved"), "solved"),
                      (counts.onTime, lang("按期解决", "Solved on time"), "on-time")]
         return "<div class=\"figures\">" + items.map { "<div class=\"figure\" id=\"meeting-\($0.2)\"><b>\($0.0)</b><span>\($0.1)</span></div>" }.joined() + "</div>"
@@ -144,14 +148,14 @@ enum MeetingPages {
             (lang("期次", "Session"), esc(session.seriesName) + " " + numberWords(session.number, lang)),
             (lang("时间", "When"), esc(session.date) + " " + esc(session.startsAt) + "–" + esc(session.endsAt)),
             (lang("地点", "Venue"), esc(session.venue ?? "—")), (lang("主题", "Theme"), esc(session.theme)),
-            (lang("主持", "Chair"), esc(session.chair ?? "—")), (lang("出席领导", "Leaders"), esc(session.leaders.joined(separator: "、"))),
-            (lang("参会单位", "Bureaus present"), esc(session.bureaus.map { words.bureau($0, lang) }.joined(separator: "、"))),
-            (lang("邀请企业", "Enterprises invited"), esc(session.invited.joined(separator: "、"))),
-            (lang("到会企业", "Enterprises attending"), esc(session.attending.joined(separator: "、"))),
+            (lang("主持", "Chair"), esc(session.chair ?? "—")), (lang("出席领导", "Leaders"), Self.names(session.leaders)),
+            (lang("参会单位", "Bureaus present"), Self.names(session.bureaus.map { words.bureau($0, lang) })),
+            (lang("邀请企业", "Enterprises invited"), Self.names(session.invited)),
+            (lang("到会企业", "Enterprises attending"), Self.names(session.attending)),
             (lang("状态", "State"), "<span id=\"session-state\" data-state=\"\(session.state.rawValue)\">\(stateWords(session.state, lang))</span>"),
         ]
         html += fields.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined() + "</tbody></table>"
-        html += figureCards(figures, lang)
+        html += figureCards(figures, lang, withSessions: false)
         html += "<p><a href=\"\(base)/list\(langQuery)\" id=\"print-list\">\(lang("责任清单（打印）", "Responsibility list (print)"))</a> · "
             + "<a href=\"\(base)/list.csv\" id=\"list-csv\">\(lang("责任清单 CSV", "Responsibility list CSV"))</a> · "
             + "<a href=\"\(base)/follow-up\(langQuery)\" id=\"follow-up\">\(lang("上期问题办理情况", "Follow-up of earlier sessions"))</a></p>"
@@ -183,7 +187,7 @@ enum MeetingPages {
             <p class="muted">\(lang("Tab 键切换，回车提交；未填写问题的行不登记。登记后立即交办。", "Tab moves on, Enter records; rows without a problem are left out. Each is routed at once."))</p>
             <form method="post" action="\(sessionPath(session.id))/problems" id="record">\(hidden(lang, csrf: csrf))
             <input type="hidden" name="rows" value="\(rows)">
-            <table class="cards record"><thead><tr><th>#</th><th>\(lang("问题", "Problem"))</th><th>\(lang("企业", "Enterprise"))</th><th>\(lang("现场答复", "Answer given"))</th><th>\(lang("类别", "Category"))</th></tr></thead><tbody>
+            <table class="cards record" id="record-rows"><thead><tr><th>#</th><th>\(lang("问题", "Problem"))</th><th>\(lang("企业", "Enterprise"))</th><th>\(lang("现场答复", "Answer given"))</th><th>\(lang("类别", "Category"))</th></tr></thead><tbody>
             """
         let enterprises = session.attending.isEmpty ? session.invited : session.attending
         for row in 1...rows {
@@ -274,7 +278,7 @@ enum MeetingPages {
         .no-print{margin:.8rem 0}.no-print a{margin-right:1rem}
         table{border-collapse:collapse;width:100%;margin-bottom:1rem}th,td{border:1px solid #666;padding:3px 4px;vertical-align:top;text-align:left;overflow-wrap:anywhere}
         thead{display:table-header-group}tr{break-inside:avoid}th{background:#eee}th.doc{background:none;border:0;font-size:13pt;padding:0 0 6px}
-        td.n,th.n{text-align:right}h2{font-size:11pt;margin:.6rem 0}.muted{color:#555}
+        td.n,th.n{text-align:right}td.day,td.status{white-space:nowrap}h2{font-size:11pt;margin:.6rem 0}.muted{color:#555}
         @media print{.no-print{display:none}}
         @media screen and (max-width:640px){body{font-size:9pt}.sheet{overflow-x:auto}}
         </style></head>
@@ -300,7 +304,7 @@ enum MeetingPages {
                 + "<td>\(esc(line.bureau.map { words.bureau($0, lang, routedName: line.bureauName) } ?? ""))</td>"
                 + "<td>\(esc(line.assisting.map { words.bureau($0, lang) }.joined(separator: "、")))</td>"
                 + "<td>\(esc(line.counterpart.map { words.bureau($0, lang) } ?? ""))</td>"
-                + "<td>\(esc(line.measure ?? ""))</td><td>\(PageFormat.day(line.deadline))</td><td>\(lang.status(line.status.rawValue))</td>"
+                + "<td>\(esc(line.measure ?? ""))</td><td class=\"day\">\(PageFormat.day(line.deadline))</td><td class=\"status\">\(lang.status(line.status.rawValue))</td>"
                 + "<td>\(esc(line.latestProgress ?? ""))\(line.latestProgressAt.map { "<br><small>" + PageFormat.day($0) + "</small>" } ?? "")</td></tr>"
         }
         return html + "</tbody></table></div>"
