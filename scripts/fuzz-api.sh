@@ -20,7 +20,7 @@ zmq="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 ingress="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$bin/duban" keygen --dir "$work/keys" >/dev/null
 key="$("$bin/intake" keys create --name fuzz --scope submit --scope read --scope feedback --scope approve --scope dispatch \
-  --scope bureau:hrss --data-dir "$work/intake" --keys-dir "$work/keys")"
+  --scope meetings --scope bureau:hrss --data-dir "$work/intake" --keys-dir "$work/keys")"
 "$bin/intake" --http-port "$port" --identity-bcrypt-cost 4 --data-dir "$work/intake" --keys-dir "$work/keys" --routing-config-dir "$root/deploy/config" \
   --events-bind "tcp://127.0.0.1:$zmq" --ingress-bind "tcp://127.0.0.1:$ingress" --log-level warning >"$work/intake.log" 2>&1 &
 pid=$!

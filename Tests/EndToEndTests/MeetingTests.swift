@@ -210,6 +210,19 @@ extension EndToEnd {
                                                                                             headers: ["Authorization": "Bearer \(secretary.token)"]).body) as? [[String: Any]]
             #expect(counted?.first?["liaison"] as? String == "li.liaison" && counted?.first?["area"] as? String == "三组"
                     && counted?.first?["submitted"] as? Int == 1)
+            // And from the workbench's form (反映问题), as the officer's own submission.
+            let form = "title=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE&description=%E4%B8%89%E7%BB%84%E8%B7%AF%E7%81%AF%E5%9D%8F%E4%BA%86&address=%E4%B8%89%E7%BB%84"
+            let page = try await stack.request("reporting", "POST", "/dashboard/workbench/problems", body: Data(form.utf8),
+                                               contentType: "application/x-www-form-urlencoded", headers: ["Authorization": "Bearer \(liaison.token)"])
+            #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains("已提交，正在交办。"))
+            var twice: [[String: Any]] = []
+            for _ in 0..<50 {
+                twice = (try JSONSerialization.jsonObject(with: try await stack.request("reporting", "GET", "/v1/liaisons",
+                                                                                           headers: ["Authorization": "Bearer \(secretary.token)"]).body) as? [[String: Any]]) ?? []
+                if twice.first?["submitted"] as? Int == 2 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(twice.first?["submitted"] as? Int == 2, "\(twice)")
             // A liaison officer and a clerk do not run meetings or topics.
             #expect(try await call("POST", "/v1/topics", ["title": "x"], as: liaison).status == 403)
             #expect(try await call("POST", "/v1/meetings/series", ["id": "x", "name": "x"], as: clerk).status == 403)

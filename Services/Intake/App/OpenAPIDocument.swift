@@ -188,6 +188,8 @@ enum OpenAPIDocument {
         "/v1/imports": {
           "post": {
             "summary": "Import a problem list exported from a spreadsheet (CSV, UTF-8 or GB18030/GBK, header row), row by row",
+            "parameters": [{"name": "session", "in": "query", "required": false, "schema": {"type": "string"},
+                            "description": "A held meeting session whose minutes these are (needs the meetings scope): each row becomes a problem raised there, with the first_answer column."}],
             "description": "Columns: title, description (required); ref, channel, enterprise, name, phone, category, latitude, longitude, address, or their Chinese names (docs/INTAKE.md). Each row is validated like POST /v1/cases and stored on its own; a row's ref (or its content) keys idempotency, so a re-import adds nothing; empty rows are skipped. The file is the body (text/csv, application/csv, application/vnd.ms-excel, text/plain, text/tab-separated-values, application/octet-stream; UTF-8, UTF-16 with a byte-order mark or GB18030; separated by commas, tabs or semicolons) or the part 'file' of multipart/form-data.",
             "security": [{"apiKey": []}],
             "requestBody": {"required": true, "content": {
@@ -204,6 +206,52 @@ enum OpenAPIDocument {
               "415": {"$ref": "#/components/responses/Error"}
             }
           }
+        },
+        "/v1/meetings/series": {
+          "get": {"summary": "Every meeting series", "security": [{"apiKey": []}],
+                  "responses": {"200": {"description": "The series", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/MeetingSeries"}}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "Start a meeting series with its weekly slot (the meetings scope)", "security": [{"apiKey": []}],
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSeriesInput"}}}},
+                   "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSeries"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/meetings/sessions": {
+          "post": {"summary": "Schedule a session, numbered next in its series (the meetings scope)", "security": [{"apiKey": []}],
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSessionInput"}}}},
+                   "responses": {"201": {"description": "Scheduled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSession"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/meetings/sessions/{id}": {
+          "get": {"summary": "One session", "security": [{"apiKey": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                  "responses": {"200": {"description": "The session", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSession"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+          "patch": {"summary": "Change a scheduled or open session's record: theme, people, enterprises invited and attending", "security": [{"apiKey": []}],
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSessionChange"}}}},
+                    "responses": {"200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSession"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/meetings/sessions/{id}/{act}": {
+          "post": {"summary": "open a scheduled session, close an open one, cancel a scheduled one", "security": [{"apiKey": []}],
+                   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "act", "in": "path", "required": true, "schema": {"type": "string", "enum": ["open", "close", "cancel"]}}],
+                   "responses": {"200": {"description": "The session now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MeetingSession"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/meetings/sessions/{id}/problems": {
+          "post": {"summary": "Record problems raised at a held session: each a case, routed at once; a result per row", "security": [{"apiKey": []}],
+                   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionProblems"}}}},
+                   "responses": {"200": {"description": "A result per row", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/topics": {
+          "post": {"summary": "Start a council topic (议题) from problems gathered, its first step (collect) recorded", "security": [{"apiKey": []}],
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TopicInput"}}}},
+                   "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Topic"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/topics/{id}": {
+          "get": {"summary": "A topic with every step recorded", "security": [{"apiKey": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                  "responses": {"200": {"description": "The topic", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Topic"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/v1/topics/{id}/steps": {
+          "post": {"summary": "Record a topic's next step: draft (or decline with a configured reason), research, consult, publish, supervise", "security": [{"apiKey": []}],
+                   "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TopicStepInput"}}}},
+                   "responses": {"200": {"description": "The topic now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Topic"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
         },
         "/open311/v2/discovery.{format}": {"get": {"summary": "Open311 GeoReport v2 service discovery", "parameters": [{"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
         "/open311/v2/services.{format}": {"get": {"summary": "Open311 service list: one per open311Codes entry in routing.yaml", "parameters": [{"$ref": "#/components/parameters/Format"}], "responses": {"200": {"$ref": "#/components/responses/Open311"}, "400": {"$ref": "#/components/responses/Open311Error"}, "403": {"$ref": "#/components/responses/Open311Error"}, "404": {"$ref": "#/components/responses/Open311Error"}}}},
@@ -285,6 +333,42 @@ enum OpenAPIDocument {
             "type": "object", "required": ["id", "updateId", "action", "status"],
             "properties": {"id": {"type": "string"}, "updateId": {"type": "integer"}, "action": {"type": "string"}, "status": {"type": "string"}}
           },
+          "MeetingSeriesInput": {"type": "object", "required": ["id", "name"], "additionalProperties": false, "properties": {
+            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$", "maxLength": 32}, "name": {"type": "string", "maxLength": 100},
+            "weekday": {"type": "integer", "minimum": 1, "maximum": 7}, "startsAt": {"type": "string", "example": "20:00"}, "endsAt": {"type": "string", "example": "22:00"},
+            "chair": {"type": "string", "maxLength": 100}, "venue": {"type": "string", "maxLength": 200}}},
+          "MeetingSeries": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "weekday": {"type": "integer"},
+            "startsAt": {"type": "string"}, "endsAt": {"type": "string"}, "chair": {"type": "string"}, "venue": {"type": "string"}}},
+          "MeetingSessionChange": {"type": "object", "additionalProperties": false, "properties": {
+            "date": {"type": "string", "format": "date"}, "startsAt": {"type": "string"}, "endsAt": {"type": "string"},
+            "venue": {"type": "string", "maxLength": 200}, "theme": {"type": "string", "maxLength": 200}, "chair": {"type": "string", "maxLength": 100},
+            "leaders": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 200}},
+            "bureaus": {"type": "array", "maxItems": 100, "items": {"type": "string"}, "description": "bureau ids of routing.yaml"},
+            "invited": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 200}},
+            "attending": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 200}}}},
+          "MeetingSessionInput": {"allOf": [{"$ref": "#/components/schemas/MeetingSessionChange"},
+            {"type": "object", "required": ["series", "theme"], "properties": {"series": {"type": "string"}}}]},
+          "MeetingSession": {"type": "object", "properties": {"id": {"type": "string", "example": "zhengqi-16"}, "series": {"type": "string"},
+            "seriesName": {"type": "string"}, "number": {"type": "integer"}, "date": {"type": "string"}, "startsAt": {"type": "string"}, "endsAt": {"type": "string"},
+            "venue": {"type": "string"}, "theme": {"type": "string"}, "chair": {"type": "string"},
+            "leaders": {"type": "array", "items": {"type": "string"}}, "bureaus": {"type": "array", "items": {"type": "string"}},
+            "invited": {"type": "array", "items": {"type": "string"}}, "attending": {"type": "array", "items": {"type": "string"}},
+            "state": {"type": "string", "enum": ["scheduled", "open", "closed", "cancelled"]}, "openedAt": {"type": "string"}, "closedAt": {"type": "string"}}},
+          "SessionProblems": {"type": "object", "required": ["problems"], "additionalProperties": false, "properties": {
+            "problems": {"type": "array", "minItems": 1, "maxItems": 200, "items": {"type": "object", "required": ["title"], "additionalProperties": false, "properties": {
+              "title": {"type": "string", "maxLength": 200}, "description": {"type": "string", "maxLength": 4000}, "enterprise": {"type": "string", "maxLength": 200},
+              "firstAnswer": {"type": "string", "maxLength": 2000}, "category": {"type": "string"}, "name": {"type": "string"}, "phone": {"type": "string"}}}}}},
+          "TopicInput": {"type": "object", "additionalProperties": false, "properties": {"title": {"type": "string", "maxLength": 200},
+            "area": {"type": "string", "maxLength": 100}, "cases": {"type": "array", "maxItems": 500, "items": {"type": "string"}}, "notes": {"type": "string", "maxLength": 4000}}},
+          "TopicStepInput": {"type": "object", "required": ["step"], "additionalProperties": false, "properties": {
+            "step": {"type": "string", "enum": ["draft", "research", "consult", "publish", "supervise"]}, "notes": {"type": "string", "maxLength": 4000},
+            "parties": {"type": "array", "maxItems": 50, "items": {"type": "object", "required": ["party", "position"], "properties": {"party": {"type": "string"}, "position": {"type": "string"}}}},
+            "decision": {"type": "string", "maxLength": 4000}, "result": {"type": "string", "maxLength": 4000},
+            "cases": {"type": "array", "maxItems": 500, "items": {"type": "string"}}, "declined": {"type": "boolean"}, "reason": {"type": "string"}}},
+          "Topic": {"type": "object", "properties": {"id": {"type": "string", "example": "YT-0001"}, "title": {"type": "string"}, "area": {"type": "string"},
+            "step": {"type": "string"}, "state": {"type": "string", "enum": ["active", "declined"]}, "declineReason": {"type": "string"},
+            "cases": {"type": "array", "items": {"type": "string"}}, "executionCases": {"type": "array", "items": {"type": "string"}},
+            "decision": {"type": "string"}, "result": {"type": "string"}, "publishedAt": {"type": "string"}, "records": {"type": "array", "items": {"type": "object"}}, "createdAt": {"type": "string"}}},
           "ImportReport": {
             "type": "object", "required": ["rows", "created", "duplicates", "failed", "skipped", "encoding", "results"],
             "properties": {"rows": {"type": "integer"}, "created": {"type": "integer"}, "duplicates": {"type": "integer"}, "failed": {"type": "integer"},

@@ -31,7 +31,7 @@ extension DashboardRoutes {
                                        "startsAt": form["startsAt"] ?? "", "endsAt": form["endsAt"] ?? "", "chair": form["chair"] ?? "",
                                        "venue": form["venue"] ?? ""]
             return try await forward(form, to: path, context: context, done: "series") { key in
-                let _: MeetingSeries = try await intake.meetings("POST", "/v1/meetings/series", key: key, json: Self.withoutEmpty(json))
+                let _: MeetingSeries = try await intake.forwardJSON("POST", "/v1/meetings/series", key: key, json: Self.withoutEmpty(json))
                 return nil
             }
         }
@@ -40,7 +40,7 @@ extension DashboardRoutes {
             var json: [String: Any] = [:]
             for key in ["series", "theme", "date", "venue", "chair"] { json[key] = form[key] }
             return try await forward(form, to: path, context: context, done: "session") { key in
-                let session: MeetingSession = try await intake.meetings("POST", "/v1/meetings/sessions", key: key, json: Self.withoutEmpty(json))
+                let session: MeetingSession = try await intake.forwardJSON("POST", "/v1/meetings/sessions", key: key, json: Self.withoutEmpty(json))
                 return MeetingPages.sessionPath(session.id)
             }
         }
@@ -67,7 +67,7 @@ extension DashboardRoutes {
             for key in ["leaders", "invited", "attending"] { json[key] = Self.lines(form[key]) }
             json["bureaus"] = form.keys.filter { $0.hasPrefix("bureau-") }.map { String($0.dropFirst("bureau-".count)) }.sorted()
             return try await forward(form, to: MeetingPages.sessionPath(id), context: context, done: "saved") { key in
-                let _: MeetingSession = try await intake.meetings("PATCH", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))", key: key, json: json)
+                let _: MeetingSession = try await intake.forwardJSON("PATCH", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))", key: key, json: json)
                 return nil
             }
         }
@@ -76,7 +76,7 @@ extension DashboardRoutes {
                 let form = try await sessionForm(request, context)
                 let id = try context.parameters.require("id")
                 return try await forward(form, to: MeetingPages.sessionPath(id), context: context, done: act) { key in
-                    let _: MeetingSession = try await intake.meetings("POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/\(act)", key: key, json: [:])
+                    let _: MeetingSession = try await intake.forwardJSON("POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/\(act)", key: key, json: [:])
                     return nil
                 }
             }
@@ -99,7 +99,7 @@ extension DashboardRoutes {
             }
             var outcome: [String: String] = [:]
             do {
-                let report: IntakeClient.ImportReport = try await intake.meetings(
+                let report: IntakeClient.ImportReport = try await intake.forwardJSON(
                     "POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/problems", key: context.credential ?? "", json: ["problems": problems])
                 outcome = ["done": "recorded", "count": String(report.created)]
                 if let failed = report.results.first(where: { $0.outcome == "error" }) {

@@ -29,7 +29,7 @@ extension DashboardRoutes {
         if roles.contains(.bureauClerk) || roles.contains(.bureauHead) { return workbenchPath }
         if roles.contains(.supervisor) { return "/dashboard/cases?status=open&order=deadline" }
         if roles.contains(.leader) || roles.contains(.approver) { return "/dashboard" }
-        if roles.contains(.secretary) { return workbenchPath }
+        if roles.contains(.secretary) || roles.contains(.liaison) { return workbenchPath }
         if roles.contains(.systemAdministrator) || roles.contains(.securityAdministrator) { return AdminPages.accountsPath }
         if roles.contains(.auditAdministrator) { return AdminPages.auditPath }
         return principal.kind == .key ? "/dashboard" : accountPath

@@ -28,6 +28,25 @@ extension DashboardRoutes {
             let id = try context.parameters.require("id")
             return try await casePage(id, lang: Language(query: query), query: query, path: Self.workbenchPath + "/cases/\(id)", context: context)
         }
+        router.post(RouterPath(Self.workbenchPath + "/problems")) { request, context -> Response in
+            let form = try await sessionForm(request, context)
+            let lang = Language(query: form)
+            var json: [String: Any] = [:]
+            for key in ["title", "description", "enterprise"] where !(form[key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                json[key] = form[key]
+            }
+            if let address = form["address"], !address.trimmingCharacters(in: .whitespaces).isEmpty { json["location"] = ["address": address] }
+            let submitter = ["name": form["name"] ?? "", "phone": form["phone"] ?? ""].filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+            if !submitter.isEmpty { json["submitter"] = submitter }
+            json["channel"] = "web"
+            struct Submitted: Decodable { var id: String }
+            do {
+                let created: Submitted = try await intake.forwardJSON("POST", "/v1/cases", key: context.credential ?? "", json: json)
+                return Self.redirect(lang, ["done": "submitted", "case": created.id])
+            } catch let failure as IntakeClient.Failure {
+                return Self.redirect(lang, ["code": failure.code])
+            }
+        }
         router.post(RouterPath(ImportPage.path)) { request, context -> Response in
             let lang = Language(query: request.queryDictionary)
             // A file upload is multipart, not a form this service reads: its CSRF token travels in the address.
@@ -92,6 +111,7 @@ extension DashboardRoutes {
     /// a text of someone else's choosing.
     static func outcome(_ query: [String: String], _ lang: Language) -> (message: String?, error: String?, code: String?) {
         let caseID = query["case"].flatMap { (try? /[A-Za-z0-9_-]{1,64}/.wholeMatch(in: $0)) != nil ? $0 + lang("：", ": ") : nil } ?? ""
+        if query["done"] == "submitted" { return (caseID + lang("已提交，正在交办。", "submitted and being routed."), nil, nil) }
         if let done = query["done"], let action = CaseAction(rawValue: done) {
             return (caseID + lang.action(action.rawValue) + " ✓", nil, nil)
         }

@@ -100,7 +100,9 @@ struct DashboardRoutes: Sendable {
             if page == 1 {
                 var sentences: [(series: MeetingSeries, sentence: String)] = []
                 for series in try await database.read({ try SeriesView.all(in: $0) }) {
-                    sentences.append((series, try await meetings.figures(series: series.id).publicSentence))
+                    // A series says its figures once it has held a session.
+                    let figures = try await meetings.figures(series: series.id)
+                    if figures.total.sessionsHeld > 0 { sentences.append((series, figures.publicSentence)) }
                 }
                 let topics = try await database.read { try TopicView.published(limit: 20, in: $0) }
                 body = PublicResults.meetingsHTML(sentences: sentences, topics: topics, lang: lang, configuration: meetings.configuration)

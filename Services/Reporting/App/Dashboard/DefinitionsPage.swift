@@ -18,6 +18,12 @@ enum DefinitionsPage {
              "Of the solved cases, the share whose latest resolution came at or before the deadline then in force (granted extensions count)."),
             ("综合得分", "Score", "响应率、解决率、满意率、按期办结率中有定义者的平均值；用于月度排名。",
              "The mean of those of the four rates that are defined for the bureau; it ranks the bureaus each month."),
+            ("已开展期数", "Sessions held", "已开始（进行中或已结束）的会议期数；待召开和已取消的不计。",
+             "Meeting sessions opened (in session or closed); scheduled and cancelled ones are not counted."),
+            ("会议问题", "Meeting problems", "在各期会议上登记的问题；其制定措施、已解决、按期解决的口径同上。",
+             "Problems recorded at a session; their measures drafted, solved and solved on time are counted as above."),
+            ("按期解决", "Solved on time", "已解决的会议问题中，办结不晚于当时有效办理时限的个数。",
+             "Of the solved meeting problems, those resolved at or before the deadline then in force."),
         ]
         var out = "<p>" + lang("分母为零的比率不显示（记为“—”），不按 0 计。单位按当前责任单位统计；市级单位的问题同时计入其属地跟踪单位的视图。",
                                "A rate whose denominator is zero is shown as “—”, never as 0. Cases count under the bureau that owns them now; a city-level unit's cases also appear to its district counterpart.") + "</p>"

@@ -104,9 +104,9 @@ struct IntakeClient: Sendable {
         return try JSONDecoder().decode(ImportReport.self, from: Data(buffer: answer))
     }
 
-    /// A JSON request to intake's meetings and topics API with the person's token, answered with intake's decoded
+    /// A JSON request to intake's API (a submission, the meetings and topics) with the person's token, answered with intake's decoded
     /// answer; intake's error code and message when it refuses.
-    func meetings<Answer: Decodable>(_ method: String, _ path: String, key: String, json: [String: Any]) async throws -> Answer {
+    func forwardJSON<Answer: Decodable>(_ method: String, _ path: String, key: String, json: [String: Any]) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .RAW(value: method)
         request.headers.add(name: "Authorization", value: "Bearer " + key)

@@ -154,7 +154,7 @@ extension DashboardRoutes {
             for key in ["title", "area", "notes"] where !(form[key] ?? "").trimmingCharacters(in: .whitespaces).isEmpty { json[key] = form[key] }
             json["cases"] = Self.ids(form["cases"])
             return try await forward(form, to: TopicPages.path, context: context, done: "topic") { key in
-                let topic: Topic = try await intake.meetings("POST", "/v1/topics", key: key, json: json)
+                let topic: Topic = try await intake.forwardJSON("POST", "/v1/topics", key: key, json: json)
                 return TopicPages.topicPath(topic.id)
             }
         }
@@ -183,7 +183,7 @@ extension DashboardRoutes {
             }
             if !parties.isEmpty { json["parties"] = parties }
             return try await forward(form, to: TopicPages.topicPath(id), context: context, done: "step") { key in
-                let _: Topic = try await intake.meetings("POST", "/v1/topics/\(IntakeClient.pathSegment(id))/steps", key: key, json: json)
+                let _: Topic = try await intake.forwardJSON("POST", "/v1/topics/\(IntakeClient.pathSegment(id))/steps", key: key, json: json)
                 return nil
             }
         }

@@ -25,6 +25,23 @@ struct Workbench {
                          names: try CaseStats.bureauNames(in: db), now: now)
     }
 
+    /// One problem raised for a resident or an enterprise (反映问题): by a liaison officer for their area, or by the
+    /// secretary; it goes to intake's `POST /v1/cases` with the person's token.
+    static func raiseForm(_ lang: Language, csrf: String) -> String {
+        """
+        <h2>\(lang("反映问题", "Raise a problem"))</h2>
+        <form method="post" action="\(DashboardRoutes.workbenchPath)/problems" class="stacked" id="raise">
+        <input type="hidden" name="csrf" value="\(esc(csrf))">\(lang == .en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
+        <label>\(lang("问题", "Problem"))<input name="title" id="raise-title" required maxlength="200"></label>
+        <label>\(lang("具体情况", "What is wrong"))<textarea name="description" id="raise-description" rows="3" required maxlength="4000"></textarea></label>
+        <label>\(lang("地点", "Where"))<input name="address" id="raise-address" maxlength="500"></label>
+        <label>\(lang("企业（居民反映的可不填）", "Enterprise (empty for a resident)"))<input name="enterprise" maxlength="200"></label>
+        <label>\(lang("反映人", "Raised by"))<input name="name" maxlength="100" autocomplete="off"></label>
+        <label>\(lang("联系电话（仅责任单位可见）", "Phone (only the owning bureau sees it)"))<input name="phone" maxlength="40" autocomplete="off"></label>
+        <button type="submit" id="raise-submit">\(lang("提交", "Submit"))</button></form>
+        """
+    }
+
     /// `code`: intake's error code behind `error`, kept on the element for tools and tests (the page says it in words).
     /// `head`: the bureau head (or a bureau's machine key) sends returns and extension requests out and decides the
     /// clerks' proposals; a clerk proposes them.
@@ -34,7 +51,7 @@ struct Workbench {
         if let error { out += "<p class=\"error\" id=\"message\"\(code.map { " data-code=\"\(esc($0))\"" } ?? "")>\(esc(error))</p>" }
         let bureauNames = identity.bureaus.map { words.bureau($0, lang, routedName: names[$0]) }.joined(separator: "、")
         if !bureauNames.isEmpty { out += "<p id=\"bureau\">\(lang("本单位：", "Bureau: "))\(esc(bureauNames))</p>" }
-        if identity.scopes.contains("submit") { out += ImportPage.form(lang, csrf: csrf) }
+        if identity.scopes.contains("submit") { out += Self.raiseForm(lang, csrf: csrf) + ImportPage.form(lang, csrf: csrf) }
         guard !identity.bureaus.isEmpty else {
             if identity.scopes.contains("submit") { return out }
             return out + "<p class=\"error\">\(lang("此账号不属于任何单位。", "This account belongs to no bureau."))</p>"
