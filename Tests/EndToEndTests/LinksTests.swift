@@ -55,6 +55,27 @@ extension EndToEnd {
                 for found in Self.links(inText: notice["text"] as? String ?? "") { targets[found] = "notice \(id) text" }
             }
 
+            // A meeting with a problem recorded, and a topic with a published result: their pages are linked from the
+            // meetings and topics pages and the public page.
+            let office = try stack.createKey("zone-office", scopes: ["meetings", "read"])
+            for (path, body) in [("/v1/meetings/series", ["id": "zhengqi", "name": "政企交流主题日"] as [String: Any]),
+                                 ("/v1/meetings/sessions", ["series": "zhengqi", "theme": Self.hostileTitle]),
+                                 ("/v1/meetings/sessions/zhengqi-1/open", [:]),
+                                 ("/v1/meetings/sessions", ["series": "zhengqi", "theme": "第二期"]),
+                                 ("/v1/meetings/sessions/zhengqi-1/problems", ["problems": [["title": "停电", "firstAnswer": Self.hostileDescription]]]),
+                                 ("/v1/topics", ["cases": [ids[0]]]),
+                                 ("/v1/topics/YT-0001/steps", ["step": "draft"]), ("/v1/topics/YT-0001/steps", ["step": "research"]),
+                                 ("/v1/topics/YT-0001/steps", ["step": "consult", "parties": [["party": "村民", "position": "同意"]], "decision": "办"]),
+                                 ("/v1/topics/YT-0001/steps", ["step": "publish", "result": Self.hostileDescription])] {
+                let answer = try await stack.call("intake", "POST", path, token: office, json: body)
+                #expect((200...201).contains(answer.status), "\(path): \(answer.json)")
+            }
+            for _ in 0..<50 {
+                let topic = try await stack.call("reporting", "GET", "/v1/topics/YT-0001", token: office)
+                if (topic.json["topic"] as? [String: Any])?["result"] != nil { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+
             // The pages, crawled from the entrances, in both languages; the weekly report; Open311's discovery.
             var queue = ["/dashboard", "/dashboard?lang=en", "/dashboard/cases", "/dashboard/cases?status=open&order=deadline&lang=en",
                          "/public", "/public?lang=en", "/dashboard/definitions", "/dashboard/workbench", "/v1/reports/weekly?format=html"]
@@ -89,6 +110,16 @@ extension EndToEnd {
                 #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(link) (from \(source)) does not open")
             }
             #expect(crawled.count >= 15 && targets.count >= 6, "crawled \(crawled.count) pages, followed \(targets.count) links")
+            for page in ["/dashboard/meetings/sessions/zhengqi-1/list", "/dashboard/meetings/sessions/zhengqi-1/list.csv",
+                         "/dashboard/meetings/sessions/zhengqi-1/follow-up", "/dashboard/topics/YT-0001"] {
+                #expect(crawled.contains(page), "\(page) was not reached by following links")
+            }
+            // The theme, first answer and published result written to break out of HTML stay text on every page.
+            for page in ["/dashboard/meetings", "/dashboard/meetings/sessions/zhengqi-1", "/dashboard/meetings/sessions/zhengqi-1/list",
+                         "/dashboard/meetings/sessions/zhengqi-2/follow-up", "/dashboard/topics/YT-0001", "/public"] {
+                let html = String(decoding: try await stack.request("reporting", "GET", page).body, as: UTF8.self)
+                for markup in ["<script>alert", "<img src=x", "<at user_id"] { #expect(!html.contains(markup), "\(page) lets \(markup) through") }
+            }
         }
 
         @Test func publicTextStaysTextInEveryFormat() async throws {

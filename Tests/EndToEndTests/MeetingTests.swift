@@ -286,6 +286,19 @@ extension EndToEnd {
             }
             #expect(publicPage.contains("三组村道年内硬化，公示七天无异议") && publicPage.contains("村道硬化，村民集资三成"))
             #expect(!publicPage.contains("宅基地"))
+
+            // Rebuilt from the events, the topics and the liaison figures are as they were.
+            let topicsBefore = try await stack.request("reporting", "GET", "/v1/topics", headers: ["Authorization": "Bearer \(secretary.token)"]).body
+            stack.stop("reporting")
+            #expect(try stack.command("reporting", ["rebuild"]).status == 0)
+            try await stack.start("reporting")
+            var topicsAfter = Data()
+            for _ in 0..<100 {
+                topicsAfter = try await stack.request("reporting", "GET", "/v1/topics", headers: ["Authorization": "Bearer \(secretary.token)"]).body
+                if topicsAfter == topicsBefore { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(String(decoding: topicsAfter, as: UTF8.self) == String(decoding: topicsBefore, as: UTF8.self))
         }
 
         @Test func theMinutesImportAgainstASessionAndBadInputIsRefusedWithCodes() async throws {
