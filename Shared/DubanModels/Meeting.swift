@@ -119,14 +119,18 @@ public struct TopicStepRecord: Codable, Sendable, Equatable {
     public var step: TopicStep
     /// The login of the person who recorded it (or an API key's name).
     public var by: String
+    /// The person's name as pages show it (王秘书); absent for a key or a command.
+    public var byName: String?
     public var at: Date
     public var notes: String?
     public var parties: [TopicParty]
     public var decision: String?
 
-    public init(step: TopicStep, by: String, at: Date, notes: String? = nil, parties: [TopicParty] = [], decision: String? = nil) {
+    public init(step: TopicStep, by: String, byName: String? = nil, at: Date, notes: String? = nil, parties: [TopicParty] = [],
+                decision: String? = nil) {
         self.step = step
         self.by = by
+        self.byName = byName
         self.at = at
         self.notes = notes
         self.parties = parties

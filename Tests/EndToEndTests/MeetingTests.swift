@@ -265,7 +265,7 @@ extension EndToEnd {
             #expect(read["done"] as? Bool == true)
             let records = try #require((read["topic"] as? [String: Any])?["records"] as? [[String: Any]])
             #expect(records.map { $0["step"] as? String } == ["collect", "draft", "research", "consult", "publish", "supervise"])
-            #expect(records.allSatisfy { $0["by"] as? String == "wang.sec" })
+            #expect(records.allSatisfy { $0["by"] as? String == "wang.sec" && $0["byName"] as? String == "王秘书" })
 
             // Another is declined at drafting, only for a configured reason.
             let other = try await call("POST", "/v1/topics", ["title": "调解两户宅基地纠纷", "area": "五组"], as: secretary)

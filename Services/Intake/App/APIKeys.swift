@@ -35,6 +35,8 @@ struct APIKeys: Sendable {
         var person = false
         /// For a person with the liaison role (联络员): their area or village group, which their submissions carry.
         var liaisonArea: String?
+        /// A person's name as pages show it (their account's display name).
+        var displayName: String?
 
         func canAct(forBureau bureau: BureauID) -> Bool { scopes.contains("bureau:\(bureau.rawValue)") }
     }

@@ -133,7 +133,8 @@ public enum Intake: DubanService {
             guard let claims = try await tokens.verify(token), claims.exp.value > Date(), claims.stage == .full,
                   !revocations.revokes(claims) else { return nil }
             return APIKeys.Key(name: claims.login, scopes: claims.principal.scopes, person: true,
-                               liaisonArea: claims.principal.roles.contains(.liaison) ? claims.principal.unit ?? "" : nil)
+                               liaisonArea: claims.principal.roles.contains(.liaison) ? claims.principal.unit ?? "" : nil,
+                               displayName: claims.name)
         }
         let keys = personKeys
         let maxImport = context.settings.reader.int(forKey: "intake.max-import-bytes", default: 8 * 1024 * 1024)

@@ -225,6 +225,7 @@ def main():
             state = driver.find_element(By.ID, "topic-state")
             expect(state.get_attribute("data-step") == step, f"the topic is at {state.get_attribute('data-step')} after {step}: {text('main')[:200]}")
         expect(len(driver.find_elements(By.CSS_SELECTOR, "#steps > li")) == 6, "the topic does not show six steps")
+        expect(args.login not in text("#steps") and text("#who") in text("#steps"), "the steps do not name who recorded them: " + text("#steps")[:200])
         shot("topic")
         visit("/public")
         expect("4路和12路公交车延伸至园区，下月起运行" in text("#public-topics"), "the public page lacks the topic's result")

@@ -52,7 +52,7 @@ struct MeetingRoutes: Sendable {
         router.post("/v1/topics") { request, _ -> JSONResponse<Topic> in
             let key = try await keys.authenticate(request, scope: "meetings")
             let fields = try RequestFields(try await jsonBody(request), allowed: TopicBook.createFields)
-            return JSONResponse(try await topics.create(fields, actor: key.name), status: .created)
+            return JSONResponse(try await topics.create(fields, actor: key.name, actorName: key.displayName), status: .created)
         }
         router.get("/v1/topics/{id}") { request, context -> JSONResponse<Topic> in
             _ = try await keys.authenticate(request, scope: "meetings")
@@ -61,7 +61,7 @@ struct MeetingRoutes: Sendable {
         router.post("/v1/topics/{id}/steps") { request, context -> JSONResponse<Topic> in
             let key = try await keys.authenticate(request, scope: "meetings")
             let fields = try RequestFields(try await jsonBody(request), allowed: TopicBook.stepFields)
-            return JSONResponse(try await topics.record(try context.parameters.require("id"), fields, actor: key.name))
+            return JSONResponse(try await topics.record(try context.parameters.require("id"), fields, actor: key.name, actorName: key.displayName))
         }
     }
 }

@@ -20,7 +20,7 @@ struct TopicBook: Sendable {
     /// A topic gathering problems (or starting from one, whose title it takes when none is given): its first step,
     /// collecting information, is recorded with it.
     /// - Throws: 400 `title_required` (no title and not exactly one case), `invalid_cases`; 422 `unknown_case`.
-    func create(_ fields: RequestFields, actor: String) async throws -> Topic {
+    func create(_ fields: RequestFields, actor: String, actorName: String? = nil) async throws -> Topic {
         let cases = try fields.list("cases", max: 500, maxLength: 40) ?? []
         let title = try fields.text("title", max: 200)
         let area = try fields.text("area", max: 100)
@@ -32,7 +32,7 @@ struct TopicBook: Sendable {
         return try await database.write { [events] db in
             let titles = try Self.caseTitles(cases, in: db)
             let topic = Topic(id: try TopicTable.nextID(in: db), title: title ?? titles[0], area: area, cases: cases,
-                              records: [TopicStepRecord(step: .collect, by: actor, at: now, notes: notes)], createdAt: now)
+                              records: [TopicStepRecord(step: .collect, by: actor, byName: actorName, at: now, notes: notes)], createdAt: now)
             try Self.save(topic, action: "topic.create", actor: actor, at: now, in: db, events: events)
             return topic
         }
@@ -44,13 +44,13 @@ struct TopicBook: Sendable {
     /// - Throws: 404 `topic_not_found`; 409 `topic_declined`, `step_out_of_order`; 400 `invalid_step`,
     ///   `invalid_decline_reason`, `parties_required`, `decision_required`, `result_required`, `cases_required`;
     ///   422 `unknown_case`.
-    func record(_ id: String, _ fields: RequestFields, actor: String) async throws -> Topic {
+    func record(_ id: String, _ fields: RequestFields, actor: String, actorName: String? = nil) async throws -> Topic {
         guard let stepName = try fields.text("step", max: 20, required: true), let step = TopicStep(rawValue: stepName) else {
             throw APIError.badRequest("invalid_step", "step is one of \(TopicStep.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         // Out of order is the answer before what the step itself lacks (checked again in the transaction).
         try Self.requireNext(step, of: try await topic(id))
-        var record = TopicStepRecord(step: step, by: actor, at: clock.now(), notes: try fields.text("notes", max: 4_000),
+        var record = TopicStepRecord(step: step, by: actor, byName: actorName, at: clock.now(), notes: try fields.text("notes", max: 4_000),
                                      decision: try fields.text("decision", max: 4_000))
         let declined = try fields.bool("declined") ?? false
         var reason: String?

@@ -77,7 +77,7 @@ enum TopicPages {
         }
         html += "</tbody></table><h2>\(lang("六步记录", "The six steps"))</h2><ol class=\"timeline\" id=\"steps\">"
         for record in topic.records {
-            html += "<li data-step=\"\(record.step.rawValue)\"><time>\(PageFormat.minute(record.at))</time><strong>\(stepWords(record.step, lang))</strong> · \(esc(record.by))"
+            html += "<li data-step=\"\(record.step.rawValue)\"><time>\(PageFormat.minute(record.at))</time><strong>\(stepWords(record.step, lang))</strong> · <span class=\"who\" title=\"\(esc(record.by))\">\(esc(record.byName ?? Self.machine(record.by, lang)))</span>"
             if let notes = record.notes { html += "<div class=\"prose\">\(esc(notes))</div>" }
             if !record.parties.isEmpty {
                 html += "<ul class=\"parties\">" + record.parties.map { "<li><b>\(esc($0.party))</b>：\(esc($0.position))</li>" }.joined() + "</ul>"
@@ -90,6 +90,11 @@ enum TopicPages {
             html += nextStepForm(topic, next, lang: lang, configuration: configuration, csrf: csrf)
         }
         return html
+    }
+
+    /// Who recorded a step when no person did: never a key's name on a page (it stays in the tooltip).
+    static func machine(_ actor: String, _ lang: Language) -> String {
+        actor.hasPrefix("operator:") ? lang("主机操作员", "An operator on the host") : lang("对接系统", "A connected system")
     }
 
     static func reasonWords(_ code: String, _ configuration: MeetingsConfiguration, _ lang: Language) -> String {
