@@ -11,7 +11,7 @@ public enum DubanJSON {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(withFraction))
+            try container.encode(millisecond(date).formatted(withFraction))
         }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
@@ -26,6 +26,14 @@ public enum DubanJSON {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 time: \(text)")
         }
         return decoder
+    }
+
+    /// The nearest millisecond, nudged a microsecond up: the format cuts the fraction off rather than rounding it, and a
+    /// millisecond read back is often a double a hair below it, so without this a time written, read and written again
+    /// lost a millisecond each time. (A microsecond is more than a double's step at today's times, about a quarter of
+    /// one, and far less than the millisecond shown.)
+    static func millisecond(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000).rounded() / 1_000 + 0.000_001)
     }
 
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

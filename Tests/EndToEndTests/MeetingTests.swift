@@ -175,6 +175,7 @@ extension EndToEnd {
             #expect(Set((followUp.json["stillOpen"] as? [[String: Any]] ?? []).compactMap { $0["caseId"] as? String })
                     == Set(problems.filter { !$0.solved }.map(\.id)))
             #expect((followUp.json["solvedSince"] as? [[String: Any]])?.count == 82)
+            #expect((followUp.json["previous"] as? [String: Any])?["id"] as? String == "zhengqi-16", "the session before it that was held")
 
             // Rebuilt from the events, the figures are the same, field by field.
             stack.stop("reporting")
@@ -223,12 +224,23 @@ extension EndToEnd {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(twice.first?["submitted"] as? Int == 2, "\(twice)")
+            // And a problem list the officer imports: every row is theirs too.
+            let imported = try await stack.request("intake", "POST", "/v1/imports", body: Data("标题,问题描述\n井盖缺失,三组路口井盖丢了\n".utf8),
+                                                   contentType: "text/csv", headers: ["Authorization": "Bearer \(liaison.token)"])
+            #expect(imported.status == 200)
+            for _ in 0..<50 {
+                twice = (try JSONSerialization.jsonObject(with: try await stack.request("reporting", "GET", "/v1/liaisons",
+                                                                                           headers: ["Authorization": "Bearer \(secretary.token)"]).body) as? [[String: Any]]) ?? []
+                if twice.first?["submitted"] as? Int == 3 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(twice.first?["submitted"] as? Int == 3 && twice.count == 1, "\(twice)")
             // A liaison officer and a clerk do not run meetings or topics.
             #expect(try await call("POST", "/v1/topics", ["title": "x"], as: liaison).status == 403)
             #expect(try await call("POST", "/v1/meetings/series", ["id": "x", "name": "x"], as: clerk).status == 403)
 
             // A topic started from that one problem takes its title, and goes through the six steps in order.
-            let topic = try await call("POST", "/v1/topics", ["cases": [caseID], "area": "三组", "notes": "联络员收集：三组村民反映村道难走"], as: secretary)
+            let topic = try await call("POST", "/v1/topics", ["cases": [caseID], "area": "三组（联系人13812345678）", "notes": "联络员收集：三组村民反映村道难走"], as: secretary)
             #expect(topic.status == 201, "\(topic.json)")
             let id = try #require(topic.json["id"] as? String)
             #expect(id == "YT-0001" && topic.json["title"] as? String == "村道坑洼" && topic.json["step"] as? String == "collect")
@@ -286,6 +298,7 @@ extension EndToEnd {
             }
             #expect(publicPage.contains("三组村道年内硬化，公示七天无异议") && publicPage.contains("村道硬化，村民集资三成"))
             #expect(!publicPage.contains("宅基地"))
+            #expect(publicPage.contains("三组（联系人138******78）") && !publicPage.contains("13812345678"), "the area is masked like the rest")
 
             // Rebuilt from the events, the topics and the liaison figures are as they were.
             let topicsBefore = try await stack.request("reporting", "GET", "/v1/topics", headers: ["Authorization": "Bearer \(secretary.token)"]).body
@@ -314,11 +327,14 @@ extension EndToEnd {
             for (body, code) in [(["id": "a", "name": "b", "weekday": 8], "invalid_weekday"), (["id": "a", "name": "b", "weekday": true], "invalid_weekday"),
                                  (["id": "a", "name": "b", "startsAt": "25:00"], "invalid_startsAt"), (["id": "a"], "name_required"),
                                  (["id": "a", "name": "b", "colour": "red"], "unknown_field"),
-                                 (["id": "a", "name": "b", "startsAt": "22:00", "endsAt": "20:00"], "invalid_endsAt")] as [([String: Any], String)] {
+                                 (["id": "a", "name": "b", "startsAt": "22:00", "endsAt": "20:00"], "invalid_endsAt"),
+                                 (["id": "a", "name": "b", "startsAt": "+1:00", "endsAt": "+2:00"], "invalid_startsAt"),
+                                 (["id": "a", "name": "b", "startsAt": "01:00", "endsAt": "1::30"], "invalid_endsAt")] as [([String: Any], String)] {
                 #expect(try await intake("POST", "/v1/meetings/series", body).json.code == code, "\(body)")
             }
             for (body, code) in [(["series": "nope", "theme": "x"], "series_not_found"), (["series": "zhengqi"], "theme_required"),
                                  (["series": "zhengqi", "theme": "x", "date": "2026-02-30"], "invalid_date"),
+                                 (["series": "zhengqi", "theme": "x", "date": "2026-2-3"], "invalid_date"),
                                  (["series": "zhengqi", "theme": "x", "bureaus": ["nope"]], "unknown_bureau"),
                                  (["series": "zhengqi", "theme": "x", "leaders": "one"], "invalid_leaders")] as [([String: Any], String)] {
                 #expect(try await intake("POST", "/v1/meetings/sessions", body).json.code == code, "\(body)")
@@ -328,9 +344,9 @@ extension EndToEnd {
             #expect(session.json["date"] as? String == "2026-12-07" && session.json["state"] as? String == "scheduled")
             #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/close").json.code == "invalid_transition")
             #expect(try await intake("GET", "/v1/meetings/sessions/zhengqi-9").json.code == "session_not_found")
-            let csv = "标题,问题描述,企业名称,现场答复\n招工难,普工招不到人,湖南中塑科技有限公司,人社局下周对接\n停电,经常停电,别的企业,\n"
-            func importMinutes(key: String) async throws -> (status: Int, json: [String: Any]) {
-                let answer = try await stack.request("intake", "POST", "/v1/imports?session=zhengqi-1", body: Data(csv.utf8), contentType: "text/csv",
+            let csv = "编号,标题,问题描述,企业名称,现场答复\n1,招工难,普工招不到人,湖南中塑科技有限公司,人社局下周对接\n2,停电,经常停电,别的企业,\n"
+            func importMinutes(key: String, session: String = "zhengqi-1", file: String? = nil) async throws -> (status: Int, json: [String: Any]) {
+                let answer = try await stack.request("intake", "POST", "/v1/imports?session=\(session)", body: Data((file ?? csv).utf8), contentType: "text/csv",
                                                      headers: ["Authorization": "Bearer \(key)"])
                 return (answer.status, (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any] ?? [:])
             }
@@ -344,6 +360,38 @@ extension EndToEnd {
             #expect(rows.last?["code"] as? String == "enterprise_not_attending")
             let id = try #require(rows.first?["id"] as? String)
             _ = try await stack.waitForCase(id) { $0["bureau"] as? String == "hrss" }
+            // The same minutes again add nothing; the next session's minutes number their rows from 1 again and are new.
+            #expect(try await importMinutes(key: office).json["duplicates"] as? Int == 1)
+            #expect(try await intake("POST", "/v1/meetings/sessions", ["series": "zhengqi", "theme": "第二期", "date": "2026-12-14"]).status == 201)
+            #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-2/open").status == 200)
+            let second = try await importMinutes(key: office, session: "zhengqi-2", file: "编号,标题,问题描述\n1,宿舍停水,宿舍三天停水\n")
+            #expect(second.json["created"] as? Int == 1, "\(second.json)")
+            // A retried recording (the same Idempotency-Key) returns what the first stored, row by row.
+            func record(_ key: String) async throws -> [[String: Any]] {
+                let answer = try await stack.request("intake", "POST", "/v1/meetings/sessions/zhengqi-2/problems",
+                                                     body: try JSONSerialization.data(withJSONObject: ["problems": [["title": "重试测试"], ["title": "第二行"]]]),
+                                                     contentType: "application/json", headers: ["Authorization": "Bearer \(office)", "Idempotency-Key": key])
+                return ((try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any])?["results"] as? [[String: Any]] ?? []
+            }
+            let once = try await record("press-1"), twice = try await record("press-1")
+            #expect(once.map { $0["outcome"] as? String } == ["created", "created"] && twice.map { $0["outcome"] as? String } == ["duplicate", "duplicate"])
+            #expect(once.map { $0["id"] as? String } == twice.map { $0["id"] as? String })
+            // The session page gives refused rows back as typed, with why; a second press of the same form adds nothing.
+            func press(_ fields: [(String, String)]) async throws -> String {
+                let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
+                let answer = try await stack.request("reporting", "POST", "/dashboard/meetings/sessions/zhengqi-2/problems", body: Data(body.utf8),
+                                                     contentType: "application/x-www-form-urlencoded", headers: ["Authorization": "Bearer \(office)"])
+                #expect(answer.status == 200)
+                return String(decoding: answer.body, as: UTF8.self)
+            }
+            let form = [("rows", "3"), ("token", "form-1"), ("title-1", "路灯不亮"), ("title-2", "答复含控制字符"),
+                        ("answer-2", "第一行\u{0B}第二行"), ("title-3", "园区道路破损")]
+            let refusedPage = try await press(form)
+            #expect(refusedPage.contains("id=\"row-errors\"") && refusedPage.contains("data-code=\"invalid_firstAnswer\""))
+            #expect(refusedPage.contains("value=\"答复含控制字符\"") && refusedPage.contains("已登记 2 个问题"))
+            #expect(refusedPage.contains("从 Word 粘贴时常见"), "the refusal in words")
+            let again = try await press(form)
+            #expect(again.contains("已登记 0 个问题，正在交办。另有 2 个此前已登记，未重复登记。"), "a second press of the same form adds nothing")
             let list = try await stack.call("reporting", "GET", "/v1/meetings/sessions/zhengqi-1/responsibility-list", token: office)
             let line = try #require((list.json["lines"] as? [[String: Any]])?.first)
             #expect(line["firstAnswer"] as? String == "人社局下周对接" && line["enterprise"] as? String == "湖南中塑科技有限公司")
@@ -353,6 +401,7 @@ extension EndToEnd {
             #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/problems", ["problems": [String]()]).json.code == "invalid_problems")
             #expect(try await intake("POST", "/v1/meetings/sessions/zhengqi-1/close").status == 200)
             #expect(try await intake("PATCH", "/v1/meetings/sessions/zhengqi-1", ["theme": "改"]).json.code == "session_closed")
+            #expect(try await stack.call("reporting", "GET", "/v1/meetings/figures?series=nope", token: office).json.code == "series_not_found")
             // Reporting's meeting API is for those who read every case.
             let clerk = try stack.createKey("hrss-clerk", scopes: ["bureau:hrss"])
             #expect(try await stack.call("reporting", "GET", "/v1/meetings/figures", token: clerk).status == 403)

@@ -56,6 +56,8 @@ struct CSVImport {
     /// The meeting session the list is the minutes of: every row becomes a problem raised there (channel `meeting`),
     /// by an enterprise that attended, with the `first_answer` column as the answer given on the spot.
     var session: MeetingSession?
+    /// A liaison officer importing for their area: every row says so, as their single submissions do.
+    var liaison: (login: String, area: String?)?
 
     /// Checks the file as a whole (encoding, CSV syntax, header), then imports every row.
     /// - Throws: ``APIError`` 400 with `spreadsheet_not_csv`, `invalid_utf8` (neither UTF-8, UTF-16 with a byte-order mark,
@@ -142,12 +144,18 @@ struct CSVImport {
                 object["location"] = location
             }
             var draft = try CaseSubmission.parse(object: object)
+            if let liaison {
+                draft.liaison = liaison.login
+                draft.area = liaison.area
+                draft.channel = .liaison
+            }
             if let session {
                 draft.firstAnswer = try CaseSubmission.text(values, "first_answer", max: 2_000, required: false)
                 try MeetingBook.stamp(&draft, session: session)
             }
             let hash = try requestHash(draft)
-            let key = "csv:\(source):" + (ref.map { "ref:\($0)" } ?? "row:\(hash)")
+            // Each meeting's minutes number their rows from 1 again: a ref is the session's own.
+            let key = "csv:\(source):" + (session.map { "session:\($0.id):" } ?? "") + (ref.map { "ref:\($0)" } ?? "row:\(hash)")
             let (submitted, isNew) = try await store.submitReportingNew(draft, idempotencyKey: key, requestHash: hash, actor: source)
             return RowResult(row: number, ref: ref, outcome: isNew ? .created : .duplicate, id: submitted.id.rawValue)
         } catch let error as APIError {

@@ -225,6 +225,7 @@ public enum Intake: DubanService {
                 }
                 let data = try ImportUpload.file(kind, body: body)
                 var importer = CSVImport(store: store, source: key.name, categories: categories)
+                if let area = key.liaisonArea { importer.liaison = (key.name, area.isEmpty ? nil : area) }
                 if let session = request.uri.queryParameters["session"].map(String.init) {
                     // The minutes of a session: recording into one is the meetings scope's.
                     guard key.scopes.contains("meetings") else {

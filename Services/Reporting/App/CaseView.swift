@@ -44,6 +44,12 @@ public struct CaseView: Codable, Sendable {
     public var location: Location?
     public var channel: String?
     public var enterprise: String?
+    /// The meeting session it was raised at (`<series>-<number>`), and the answer given there on the spot.
+    public var session: String?
+    public var firstAnswer: String?
+    /// The liaison officer who submitted it for a resident, and their area.
+    public var liaison: String?
+    public var area: String?
     public var submittedAt: Date?
     public var bureau: String?
     public var bureauName: String?
@@ -88,6 +94,10 @@ public struct CaseView: Codable, Sendable {
             : Location(latitude: latitude, longitude: longitude, address: address)
         channel = row["channel"]
         enterprise = row["enterprise"]
+        session = row["session_id"]
+        firstAnswer = row["first_answer"]
+        liaison = row["liaison"]
+        area = row["area"]
         submittedAt = (row["submitted_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         self.bureau = bureau
         bureauName = row["bureau_name"]

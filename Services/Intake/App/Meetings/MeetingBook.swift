@@ -99,7 +99,7 @@ struct MeetingBook: Sendable {
             }
             let latest = try MeetingSessionTable.latest(series: seriesID, in: db)
             let number = (latest?.number ?? 0) + 1
-            let date = try changes.date ?? Self.nextSlot(weekday: series.weekday, after: latest?.date, now: now, calendar: calendar)
+            let date = try changes.date ?? Self.nextSlot(weekday: series.weekday, after: latest?.date ?? nil, now: now, calendar: calendar)
             var session = MeetingSession(id: "\(seriesID)-\(number)", series: seriesID, seriesName: series.name, number: number,
                                          date: date, startsAt: series.startsAt, endsAt: series.endsAt, venue: series.venue,
                                          theme: "", chair: series.chair)
@@ -153,8 +153,11 @@ struct MeetingBook: Sendable {
     /// any other; each row succeeds or fails alone, as in an import.
     /// Row fields: `title` (required), `description` (the title when left out), `enterprise`, `firstAnswer`, `category`,
     /// `name`, `phone`.
+    /// With `idempotencyKey` (the `Idempotency-Key` header; the session page sends one per form it shows), the same
+    /// request sent again — a retry, a second press — returns the problems stored the first time (`duplicate`), row by
+    /// row, instead of recording them twice.
     /// - Throws: 404 `session_not_found`, 409 `session_not_held` (scheduled or cancelled), 400 `invalid_problems`.
-    func record(_ id: String, problems: [Any], actor: String) async throws -> CSVImport.Report {
+    func record(_ id: String, problems: [Any], idempotencyKey: String? = nil, actor: String) async throws -> CSVImport.Report {
         guard !problems.isEmpty, problems.count <= 200 else {
             throw APIError.badRequest("invalid_problems", "problems is a list of 1 to 200 problems")
         }
@@ -179,8 +182,14 @@ struct MeetingBook: Sendable {
                 var draft = try CaseSubmission.parse(object: caseFields)
                 draft.firstAnswer = try fields.text("firstAnswer", max: 2_000)
                 try Self.stamp(&draft, session: session)
-                let submitted = try await store.submit(draft, actor: actor)
-                results.append(.init(row: index + 1, outcome: .created, id: submitted.id.rawValue))
+                if let idempotencyKey {
+                    let (submitted, isNew) = try await store.submitReportingNew(
+                        draft, idempotencyKey: "meeting:\(actor):\(id):\(idempotencyKey):\(index + 1)", requestHash: try requestHash(draft), actor: actor)
+                    results.append(.init(row: index + 1, outcome: isNew ? .created : .duplicate, id: submitted.id.rawValue))
+                } else {
+                    let submitted = try await store.submit(draft, actor: actor)
+                    results.append(.init(row: index + 1, outcome: .created, id: submitted.id.rawValue))
+                }
             } catch let error as APIError {
                 results.append(.init(row: index + 1, outcome: .error, code: error.code, message: error.message))
             }
@@ -235,8 +244,9 @@ struct MeetingBook: Sendable {
 
     static func requireHeld(_ session: MeetingSession) throws {
         guard session.state.wasHeld else {
-            throw APIError(.conflict, code: "session_not_held",
-                           "session \(session.id) is \(session.state.rawValue): problems are recorded once it is open")
+            throw APIError(.conflict, code: "session_not_held", session.state == .cancelled
+                           ? "session \(session.id) was cancelled: it takes no problems"
+                           : "session \(session.id) is scheduled: problems are recorded once it is open")
         }
     }
 

@@ -47,7 +47,12 @@ struct MeetingRoutes: Sendable {
             guard let problems = fields.object["problems"] as? [Any] else {
                 throw APIError.badRequest("invalid_problems", "problems is a list of 1 to 200 problems")
             }
-            return JSONResponse(try await meetings.record(try context.parameters.require("id"), problems: problems, actor: key.name))
+            let idempotencyKey = request.headers[idempotencyKeyHeader]
+            if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > 200 {
+                throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key has 1 to 200 characters")
+            }
+            return JSONResponse(try await meetings.record(try context.parameters.require("id"), problems: problems, idempotencyKey: idempotencyKey,
+                                                          actor: key.name))
         }
         router.post("/v1/topics") { request, _ -> JSONResponse<Topic> in
             let key = try await keys.authenticate(request, scope: "meetings")

@@ -37,10 +37,12 @@ enum MeetingSessionTable {
         return try Data.fetchAll(db, sql: "SELECT body FROM meeting_session ORDER BY series_id, number").map(decode)
     }
 
-    /// The highest number given in a series, and that session's date.
-    static func latest(series: String, in db: Database) throws -> (number: Int, date: String)? {
-        try Row.fetchOne(db, sql: "SELECT number, date FROM meeting_session WHERE series_id = ? ORDER BY number DESC LIMIT 1",
-                         arguments: [series]).map { ($0["number"], $0["date"]) }
+    /// The highest number given in a series, and the latest day of its sessions (not cancelled).
+    static func latest(series: String, in db: Database) throws -> (number: Int, date: String?)? {
+        try Row.fetchOne(db, sql: """
+            SELECT MAX(number) AS number, (SELECT MAX(date) FROM meeting_session WHERE series_id = ?1 AND state != 'cancelled') AS date
+            FROM meeting_session WHERE series_id = ?1 HAVING COUNT(*) > 0
+            """, arguments: [series]).map { ($0["number"], $0["date"]) }
     }
 
     private static func decode(_ body: Data) throws -> MeetingSession { try DubanJSON.decoder().decode(MeetingSession.self, from: body) }

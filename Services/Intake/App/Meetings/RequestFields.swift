@@ -67,7 +67,9 @@ struct RequestFields {
     /// A day in Beijing, `yyyy-MM-dd`.
     func day(_ key: String) throws -> String? {
         guard let text = try text(key, max: 10) else { return nil }
-        guard ChinaTime.day(text) != nil else { throw APIError.badRequest("invalid_\(key)", "\(key) is a day as yyyy-MM-dd") }
+        guard text.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil, ChinaTime.day(text) != nil else {
+            throw APIError.badRequest("invalid_\(key)", "\(key) is a day as yyyy-MM-dd")
+        }
         return text
     }
 
@@ -75,7 +77,7 @@ struct RequestFields {
     func time(_ key: String) throws -> String? {
         guard let text = try text(key, max: 5) else { return nil }
         let parts = text.split(separator: ":").compactMap { Int($0) }
-        guard text.count == 5, parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
+        guard text.wholeMatch(of: /[0-9]{2}:[0-9]{2}/) != nil, parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
             throw APIError.badRequest("invalid_\(key)", "\(key) is a time of day as HH:mm")
         }
         return text

@@ -5,7 +5,8 @@ import Foundation
 /// each code shown as words in the page's language.
 extension CaseView {
     /// `contact`: the submitter's contact, only on the owning bureau's workbench (intake decides who may see it).
-    func html(_ lang: Language, words: Vocabulary, now: Date, contact: IntakeClient.Contact? = nil) -> String {
+    /// `linksMeetings`: the reader may open the meetings pages (those who read every case), so the session is a link.
+    func html(_ lang: Language, words: Vocabulary, now: Date, contact: IntakeClient.Contact? = nil, linksMeetings: Bool = false) -> String {
         var out = "<table id=\"case\" class=\"fields\"><tbody>"
         let overdue = status.isOpen && (deadline.map { $0 < now } ?? false)
         var rows: [(String, String)] = [
@@ -17,6 +18,14 @@ extension CaseView {
             (lang("来源", "Channel"), esc(lang.channel(channel))),
             (lang("企业", "Enterprise"), esc(enterprise)),
         ]
+        if let session {
+            let number = FollowUpReport.number(of: session).map { MeetingPages.numberWords($0, lang) } ?? session
+            rows.append((lang("会议期次", "Meeting session"), linksMeetings
+                ? "<a href=\"\(MeetingPages.sessionPath(session))\(lang == .en ? "?lang=en" : "")\" id=\"case-session\">\(esc(number))</a>"
+                : "<span id=\"case-session\">\(esc(number))</span>"))
+            rows.append((lang("现场答复", "Answer given at the meeting"), "<span class=\"prose\">\(esc(firstAnswer ?? "—"))</span>"))
+        }
+        if let liaison { rows.append((lang("联络员", "Liaison officer"), esc(liaison + (area.map { "（\($0)）" } ?? "")))) }
         if let contact {
             let reach = [contact.name, contact.phone].compactMap { $0 }.joined(separator: " ")
             rows.append((lang("联系人", "Contact") + (contact.masked == true ? lang("（已脱敏）", " (masked)") : ""),

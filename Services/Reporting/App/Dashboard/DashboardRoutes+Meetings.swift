@@ -45,19 +45,9 @@ extension DashboardRoutes {
             }
         }
         router.get(RouterPath(path + "/sessions/{id}")) { request, context -> Response in
-            let viewer = try context.allCasesReader()
             let query = request.queryDictionary
-            let lang = Language(query: query)
-            let id = try context.parameters.require("id")
-            let list = try await meetings.responsibilityList(id)
-            let counts = try await meetings.figures(series: list.session.series).sessions.first { $0.session == id }?.figures ?? .init()
-            let rows = min(50, max(1, Int(query["rows"] ?? "") ?? 10))
-            let body = MeetingPages.session(list.session, list: list, figures: counts, lang: lang, words: words,
-                                            canManage: viewer.scopes.contains("meetings"), csrf: viewer.csrfToken ?? "",
-                                            message: Self.meetingMessage(query, lang), rows: rows)
-            return HTMLPage(title: "\(list.session.seriesName) \(MeetingPages.numberWords(list.session.number, lang))", language: lang,
-                            section: .meetings, path: MeetingPages.sessionPath(id), query: query.filter { $0.key == "lang" }, viewer: viewer,
-                            body: body).response
+            return try await sessionPage(try context.parameters.require("id"), query: query, context: context,
+                                         message: Self.meetingMessage(query, Language(query: query)))
         }
         router.post(RouterPath(path + "/sessions/{id}")) { request, context -> Response in
             let form = try await sessionForm(request, context)
@@ -97,19 +87,27 @@ extension DashboardRoutes {
             guard !problems.isEmpty else {
                 return Self.seeOther(MeetingPages.sessionPath(id) + HTMLPage.queryString(Self.langQuery(form, ["code": "problems_empty"])))
             }
-            var outcome: [String: String] = [:]
+            let report: IntakeClient.ImportReport
             do {
-                let report: IntakeClient.ImportReport = try await intake.forwardJSON(
-                    "POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/problems", key: context.credential ?? "", json: ["problems": problems])
-                outcome = ["done": "recorded", "count": String(report.created)]
-                if let failed = report.results.first(where: { $0.outcome == "error" }) {
-                    outcome["failed"] = String(report.failed)
-                    outcome["code"] = failed.code ?? "not_stored"
-                }
+                // The form's token makes a second press (or a resent form) return what the first stored.
+                report = try await intake.forwardJSON("POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/problems",
+                                                      key: context.credential ?? "", json: ["problems": problems],
+                                                      headers: form["token"].map { ["Idempotency-Key": String($0.prefix(200))] } ?? [:])
             } catch let failure as IntakeClient.Failure {
-                outcome = ["code": failure.code]
+                return Self.seeOther(MeetingPages.sessionPath(id) + HTMLPage.queryString(Self.langQuery(form, ["code": failure.code])))
             }
-            return Self.seeOther(MeetingPages.sessionPath(id) + HTMLPage.queryString(Self.langQuery(form, outcome)))
+            let outcome = Self.langQuery(form, ["done": "recorded", "count": String(report.created), "duplicates": String(report.duplicates)])
+            let refused = report.results.filter { $0.outcome == "error" }.compactMap { result -> MeetingPages.RefusedRow? in
+                guard result.row >= 1, result.row <= problems.count else { return nil }
+                let problem = problems[result.row - 1]
+                return MeetingPages.RefusedRow(title: problem["title"] as? String ?? "", enterprise: problem["enterprise"] as? String ?? "",
+                                               answer: problem["firstAnswer"] as? String ?? "", category: problem["category"] as? String ?? "",
+                                               code: result.code ?? "not_stored")
+            }
+            guard !refused.isEmpty else { return Self.seeOther(MeetingPages.sessionPath(id) + HTMLPage.queryString(outcome)) }
+            // Some rows were refused: the page again, now, with those rows as typed and why, so nothing typed is lost.
+            return try await sessionPage(id, query: outcome, context: context,
+                                         message: Self.meetingMessage(outcome, Language(query: form)), refused: refused)
         }
         router.post(RouterPath(path + "/sessions/{id}/import")) { request, context -> Response in
             let query = request.queryDictionary
@@ -125,7 +123,7 @@ extension DashboardRoutes {
             do {
                 let report = try await intake.importFile(key: context.credential ?? "", contentType: request.headers[.contentType] ?? "",
                                                          body: body, session: id)
-                outcome = ["done": "imported", "count": String(report.created)]
+                outcome = ["done": "imported", "count": String(report.created), "duplicates": String(report.duplicates)]
                 if let failed = report.results.first(where: { $0.outcome == "error" }) {
                     outcome["failed"] = String(report.failed)
                     outcome["code"] = failed.code ?? "not_stored"
@@ -173,6 +171,22 @@ extension DashboardRoutes {
         registerTopics(on: router)
     }
 
+    /// A session's page, with what the last form did and, after a recording with refused rows, those rows as typed.
+    func sessionPage(_ id: String, query: [String: String], context: DubanRequestContext, message: String,
+                     refused: [MeetingPages.RefusedRow] = []) async throws -> Response {
+        let viewer = try context.allCasesReader()
+        let lang = Language(query: query)
+        let list = try await meetings.responsibilityList(id)
+        let counts = try await meetings.figures(series: list.session.series).sessions.first { $0.session == id }?.figures ?? .init()
+        let rows = min(50, max(1, Int(query["rows"] ?? "") ?? 10))
+        let body = MeetingPages.session(list.session, list: list, figures: counts, lang: lang, words: words,
+                                        canManage: viewer.scopes.contains("meetings"), csrf: viewer.csrfToken ?? "",
+                                        message: message, rows: rows, refused: refused)
+        return HTMLPage(title: "\(list.session.seriesName) \(MeetingPages.numberWords(list.session.number, lang))", language: lang,
+                        section: .meetings, path: MeetingPages.sessionPath(id), query: query.filter { $0.key == "lang" }, viewer: viewer,
+                        body: body).response
+    }
+
     /// Passes a form on to intake, then back to `target` (or where `act` says) with what happened.
     func forward(_ form: [String: String], to target: String, context: DubanRequestContext, done: String,
                  _ act: (String) async throws -> String?) async throws -> Response {
@@ -216,15 +230,19 @@ extension DashboardRoutes {
         case "open": message = lang("会议已开始，可以登记问题。", "The session is open: record problems.")
         case "close": message = lang("会议已结束。", "The session is closed.")
         case "cancel": message = lang("本期已取消。", "The session was cancelled.")
-        case "recorded", "imported": message = lang("已登记 \(count) 个问题，正在交办。", "\(count) problems recorded and being routed.")
+        case "recorded", "imported":
+            let duplicates = query["duplicates"].flatMap(Int.init) ?? 0
+            message = lang("已登记 \(count) 个问题，正在交办。", "\(count) problems recorded and being routed.")
+                + (duplicates > 0 ? lang("另有 \(duplicates) 个此前已登记，未重复登记。", " \(duplicates) were recorded before and were not added again.") : "")
         case "topic": message = lang("已新建议题。", "The topic was created.")
         case "step": message = lang("已记录这一步。", "The step was recorded.")
         default: break
         }
         var html = message.map { "<p class=\"notice\" id=\"message\">\(esc($0))</p>" } ?? ""
-        if let code = query["code"], (try? /[a-z_]{1,64}/.wholeMatch(in: code)) != nil {
+        if let code = query["code"], (try? /[A-Za-z0-9_]{1,64}/.wholeMatch(in: code)) != nil {
             let prefix = failed > 0 ? lang("\(failed) 行未登记：", "\(failed) rows not recorded: ") : ""
-            html += "<p class=\"error\" id=\"\(message == nil ? "message" : "row-errors")\" data-code=\"\(esc(code))\">\(esc(prefix + lang.problem(code, message: code)))</p>"
+            let words = lang.problem(code, message: lang("未完成（\(code)）。", "Not done (\(code))."))
+            html += "<p class=\"error\" id=\"\(message == nil ? "message" : "import-errors")\" data-code=\"\(esc(code))\">\(esc(prefix + words))</p>"
         }
         return html
     }

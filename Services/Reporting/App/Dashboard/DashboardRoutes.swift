@@ -140,7 +140,7 @@ struct DashboardRoutes: Sendable {
         let outcome = Self.outcome(query, lang)
         var body = outcome.message.map { "<p class=\"notice\" id=\"message\">\(esc($0))</p>" } ?? ""
         body += outcome.error.map { "<p class=\"error\" id=\"message\" data-code=\"\(esc(outcome.code))\">\(esc($0))</p>" } ?? ""
-        body += view.html(lang, words: words, now: clock.now(), contact: contact)
+        body += view.html(lang, words: words, now: clock.now(), contact: contact, linksMeetings: viewer.readableBureaus == nil)
         if viewer.scopes.contains("instruct") { body += CaseView.instructionForm(view.id, lang, csrf: viewer.csrfToken ?? "") }
         return HTMLPage(title: view.title ?? id, language: lang, section: .none, path: path, query: query.filter { $0.key == "lang" },
                         viewer: viewer, body: body).response

@@ -146,7 +146,7 @@ struct HTMLPage {
         ol.timeline li{margin:0 0 .8rem;padding-left:1rem}ol.timeline time{color:#52606d;font-size:.85rem;margin-right:.6rem}
         svg text{font-size:11px;fill:#52606d}
         table.record input,table.record select{width:100%;box-sizing:border-box;padding:.3rem}blockquote.sentence{margin:.6rem 0;padding:.8rem 1rem;background:#fff;border-left:4px solid #8b1a1a;font-size:1.05rem;line-height:1.7}
-        fieldset label.check{display:inline-flex;gap:.2rem;margin:0 .8rem .3rem 0;white-space:nowrap}
+        fieldset{min-width:0}form.stacked fieldset label.check{display:inline-flex;flex-direction:row;align-items:center;gap:.3rem;margin:0 .8rem .3rem 0}
         @media print{header,footer{display:none}}
         @media (max-width:640px){
         header,main,footer{padding-left:.8rem;padding-right:.8rem}h1{font-size:1.2rem}.figure{min-width:6rem;padding:.5rem .7rem}

@@ -106,10 +106,12 @@ struct IntakeClient: Sendable {
 
     /// A JSON request to intake's API (a submission, the meetings and topics) with the person's token, answered with intake's decoded
     /// answer; intake's error code and message when it refuses.
-    func forwardJSON<Answer: Decodable>(_ method: String, _ path: String, key: String, json: [String: Any]) async throws -> Answer {
+    func forwardJSON<Answer: Decodable>(_ method: String, _ path: String, key: String, json: [String: Any],
+                                        headers: [String: String] = [:]) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .RAW(value: method)
         request.headers.add(name: "Authorization", value: "Bearer " + key)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))

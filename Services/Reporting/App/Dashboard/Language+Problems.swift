@@ -67,6 +67,20 @@ extension Language {
         case "result_required": self("请填写要公开的结果。", "Give the result to publish.")
         case "cases_required": self("请填写落实决定的问题编号。", "Give the cases that carry the decision out.")
         case "unknown_case": self("问题编号不存在。", "A case id does not exist.")
+        case "party_required", "position_required": self("每一方都要写明参与方和意见。", "Give each party and its position.")
+        case "invalid_cases": self("问题编号的格式不对。", "The case ids are not in the expected form.")
+        case "invalid_enterprise", "invalid_theme", "invalid_venue", "invalid_chair", "invalid_firstAnswer", "invalid_notes", "invalid_decision", "invalid_result", "invalid_area":
+            self("文字中有控制字符，请删去后再试（从 Word 粘贴时常见）。", "The text holds control characters (common when pasted from Word): remove them.")
+        case "enterprise_too_long", "theme_too_long", "venue_too_long", "chair_too_long", "firstAnswer_too_long", "notes_too_long",
+             "decision_too_long", "result_too_long", "area_too_long", "date_too_long":
+            self("填写的内容太长。", "What was written is too long.")
+        case "invalid_leaders", "invalid_invited", "invalid_attending", "invalid_bureaus":
+            self("名单格式不对：每行一项，每项最多 200 字。", "The list is not right: one name a line, at most 200 characters each.")
+        case "invalid_step": self("没有这一步。", "There is no such step.")
+        case "invalid_parties": self("参与方的格式不对。", "The parties are not in the expected form.")
+        case "not_stored": self("未能保存，请稍后再试。", "It could not be stored; try again shortly.")
+        case "invalid_idempotency_key": self("表单已失效，请刷新页面后再提交。", "The form has expired: reload the page and submit again.")
+        case "read_all_required": self("只有能查看全部问题的人员可以打开此页。", "Only those who read every case may open this page.")
         default: message
         }
     }

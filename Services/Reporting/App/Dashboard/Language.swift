@@ -48,6 +48,7 @@ enum Language: String, Sendable {
     /// An update's action as people say it.
     func action(_ raw: String) -> String {
         switch raw {
+        case "submit": self("登记问题", "problem recorded")
         case "sign": self("签收", "signed for")
         case "measure": self("制定措施", "measure drafted")
         case "progress": self("进展", "progress")

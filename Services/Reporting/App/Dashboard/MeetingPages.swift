@@ -6,6 +6,12 @@ import Foundation
 /// secretary's recording form, and the printable responsibility list and follow-up report (A4 landscape).
 enum MeetingPages {
     static let path = "/dashboard/meetings"
+
+    /// A row of the recording form that intake refused, given back as typed with the reason.
+    struct RefusedRow: Sendable {
+        var title, enterprise, answer, category: String
+        var code: String
+    }
     static func sessionPath(_ id: String) -> String { path + "/sessions/" + IntakeClient.pathSegment(id) }
 
     static func stateWords(_ state: MeetingSessionState, _ lang: Language) -> String {
@@ -139,7 +145,7 @@ enum MeetingPages {
     /// A session's page: what it is, its state and the acts that change it, the recording form while it is held, the
     /// problems raised with their owners, and links to the printable list and follow-up.
     static func session(_ session: MeetingSession, list: ResponsibilityList, figures: MeetingFigures.Counts, lang: Language, words: Vocabulary,
-                        canManage: Bool, csrf: String, message: String, rows: Int) -> String {
+                        canManage: Bool, csrf: String, message: String, rows: Int, refused: [RefusedRow] = []) -> String {
         let base = sessionPath(session.id)
         let langQuery = lang == .en ? "?lang=en" : ""
         var html = message
@@ -171,7 +177,7 @@ enum MeetingPages {
                     "<form method=\"post\" action=\"\(base)/\(act)\" class=\"inline\">\(hidden(lang, csrf: csrf))<button type=\"submit\" id=\"session-\(act)\">\(label)</button></form>"
                 }.joined() + "</div>"
             }
-            if session.state.wasHeld { html += recordingForm(session, lang: lang, words: words, csrf: csrf, rows: rows) }
+            if session.state.wasHeld { html += recordingForm(session, lang: lang, words: words, csrf: csrf, rows: max(rows, refused.count), refused: refused) }
             if session.state == .scheduled || session.state == .open { html += attendanceForm(session, lang: lang, words: words, csrf: csrf) }
         }
         html += "<h2>\(lang("问题清单", "Problems raised"))</h2>" + listTable(list.lines, lang: lang, words: words, id: "problems", linkCases: true)
@@ -180,27 +186,38 @@ enum MeetingPages {
 
     /// Many rows, keyboard only: Tab moves through a row's fields (the enterprise chosen from those attending with the
     /// arrow keys or by typing), Enter in any field records every filled row at once.
-    static func recordingForm(_ session: MeetingSession, lang: Language, words: Vocabulary, csrf: String, rows: Int) -> String {
+    static func recordingForm(_ session: MeetingSession, lang: Language, words: Vocabulary, csrf: String, rows: Int,
+                              refused: [RefusedRow] = []) -> String {
         let categories = words.categories.sorted { $0.key < $1.key }
-        var html = """
-            <h2>\(lang("现场登记问题", "Record problems"))</h2>
+        var html = "<h2 id=\"record-heading\">\(lang("现场登记问题", "Record problems"))</h2>"
+        if !refused.isEmpty {
+            // What intake refused, row by row, given back in the form as typed to be put right.
+            html += "<div class=\"error\" id=\"row-errors\"><p>\(lang("以下 \(refused.count) 行未登记，已保留在表中，请修改后再提交：", "\(refused.count) rows were not recorded; they are kept below to put right:"))</p><ol>"
+                + refused.map { "<li data-code=\"\(esc($0.code))\">\(esc($0.title.isEmpty ? "—" : $0.title))：\(esc(lang.problem($0.code, message: lang("未登记（\($0.code)）", "not recorded (\($0.code))"))))</li>" }.joined()
+                + "</ol></div>"
+        }
+        html += """
             <p class="muted">\(lang("Tab 键切换，回车提交；未填写问题的行不登记。登记后立即交办。", "Tab moves on, Enter records; rows without a problem are left out. Each is routed at once."))</p>
             <form method="post" action="\(sessionPath(session.id))/problems" id="record">\(hidden(lang, csrf: csrf))
-            <input type="hidden" name="rows" value="\(rows)">
+            <input type="hidden" name="rows" value="\(rows)"><input type="hidden" name="token" value="\(UUID().uuidString)">
             <table class="cards record" id="record-rows"><thead><tr><th>#</th><th>\(lang("问题", "Problem"))</th><th>\(lang("企业", "Enterprise"))</th><th>\(lang("现场答复", "Answer given"))</th><th>\(lang("类别", "Category"))</th></tr></thead><tbody>
             """
         let enterprises = session.attending.isEmpty ? session.invited : session.attending
         for row in 1...rows {
+            let kept = row <= refused.count ? refused[row - 1] : nil
+            let selected = { (value: String) in kept?.enterprise == value ? " selected" : "" }
             let enterprise = session.attending.isEmpty
-                ? "<input name=\"enterprise-\(row)\" id=\"enterprise-\(row)\" list=\"enterprises\" maxlength=\"200\" autocomplete=\"off\">"
+                ? "<input name=\"enterprise-\(row)\" id=\"enterprise-\(row)\" list=\"enterprises\" maxlength=\"200\" autocomplete=\"off\" value=\"\(esc(kept?.enterprise))\">"
                 : "<select name=\"enterprise-\(row)\" id=\"enterprise-\(row)\"><option value=\"\">—</option>"
-                    + enterprises.map { "<option>\(esc($0))</option>" }.joined() + "</select>"
+                    + (kept.map { !$0.enterprise.isEmpty && !enterprises.contains($0.enterprise) } == true
+                       ? "<option selected>\(esc(kept?.enterprise))</option>" : "")
+                    + enterprises.map { "<option\(selected($0))>\(esc($0))</option>" }.joined() + "</select>"
             html += "<tr>" + cell("#", String(row), numeric: true)
-                + cell(lang("问题", "Problem"), "<input name=\"title-\(row)\" id=\"title-\(row)\" maxlength=\"200\" autocomplete=\"off\">", main: true)
+                + cell(lang("问题", "Problem"), "<input name=\"title-\(row)\" id=\"title-\(row)\" maxlength=\"200\" autocomplete=\"off\" value=\"\(esc(kept?.title))\">")
                 + cell(lang("企业", "Enterprise"), enterprise)
-                + cell(lang("现场答复", "Answer given"), "<input name=\"answer-\(row)\" id=\"answer-\(row)\" maxlength=\"2000\" autocomplete=\"off\">")
+                + cell(lang("现场答复", "Answer given"), "<input name=\"answer-\(row)\" id=\"answer-\(row)\" maxlength=\"2000\" autocomplete=\"off\" value=\"\(esc(kept?.answer))\">")
                 + cell(lang("类别", "Category"), "<select name=\"category-\(row)\" id=\"category-\(row)\"><option value=\"\">\(lang("自动分类", "Automatic"))</option>"
-                       + categories.map { "<option value=\"\(esc($0.key))\">\(esc(words.category($0.key, lang)))</option>" }.joined() + "</select>")
+                       + categories.map { "<option value=\"\(esc($0.key))\"\(kept?.category == $0.key ? " selected" : "")>\(esc(words.category($0.key, lang)))</option>" }.joined() + "</select>")
                 + "</tr>"
         }
         html += "</tbody></table>"

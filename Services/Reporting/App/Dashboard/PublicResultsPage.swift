@@ -82,7 +82,7 @@ struct PublicResults {
                 + "<th>\(lang("议题", "Topic"))</th><th>\(lang("片区/小组", "Area"))</th><th>\(lang("议定事项", "Decision"))</th><th>\(lang("公开结果", "Result"))</th><th>\(lang("公开日期", "Published"))</th></tr></thead><tbody>"
             for topic in topics {
                 out += "<tr data-topic=\"\(esc(topic.id))\">" + cell(lang("议题", "Topic"), esc(PersonalDataMask.mask(topic.title)), main: true)
-                    + cell(lang("片区/小组", "Area"), esc(topic.area ?? "—"))
+                    + cell(lang("片区/小组", "Area"), esc(PersonalDataMask.mask(topic.area) ?? "—"))
                     + cell(lang("议定事项", "Decision"), esc(PersonalDataMask.mask(topic.decision) ?? "—"), extraClass: "block")
                     + cell(lang("公开结果", "Result"), esc(PersonalDataMask.mask(topic.result) ?? "—"), extraClass: "block")
                     + cell(lang("公开日期", "Published"), PageFormat.day(topic.publishedAt)) + "</tr>"

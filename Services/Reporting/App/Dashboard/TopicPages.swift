@@ -182,9 +182,11 @@ extension DashboardRoutes {
             }
             if form["declined"] == "true" { json["declined"] = true }
             if form["cases"] != nil { json["cases"] = Self.ids(form["cases"]) }
+            // A row with a party or a position goes to intake, which refuses one without the other (not dropped here).
             let parties = (1...5).compactMap { row -> [String: String]? in
-                guard let party = form["party-\(row)"]?.trimmingCharacters(in: .whitespaces), !party.isEmpty else { return nil }
-                return ["party": party, "position": form["position-\(row)"] ?? ""]
+                let party = form["party-\(row)"]?.trimmingCharacters(in: .whitespaces) ?? ""
+                let position = form["position-\(row)"]?.trimmingCharacters(in: .whitespaces) ?? ""
+                return party.isEmpty && position.isEmpty ? nil : ["party": party, "position": position]
             }
             if !parties.isEmpty { json["parties"] = parties }
             return try await forward(form, to: TopicPages.topicPath(id), context: context, done: "step") { key in

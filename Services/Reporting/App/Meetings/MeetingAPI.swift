@@ -92,7 +92,11 @@ struct MeetingAPI: Sendable {
         }
         router.get("/v1/meetings/figures") { request, context -> JSONResponse<MeetingFigures> in
             _ = try context.allCasesReader()
-            return JSONResponse(try await figures(series: request.uri.queryParameters["series"].map(String.init)))
+            let series = request.uri.queryParameters["series"].map(String.init)
+            if let series, try await database.read({ try SeriesView.fetch(series, in: $0) }) == nil {
+                throw APIError.notFound("series_not_found", "no meeting series '\(series)' in reporting")
+            }
+            return JSONResponse(try await figures(series: series))
         }
         router.get("/v1/topics") { _, context -> JSONResponse<[TopicAnswer]> in
             _ = try context.allCasesReader()

@@ -75,16 +75,17 @@ struct ResponsibilityList: Codable, Sendable {
 /// those solved since the session before this one began.
 struct FollowUpReport: Codable, Sendable {
     var session: MeetingSession
-    /// The session before this one, whose start the "solved since" counts from.
+    /// The held session before this one, whose opening the "solved since" counts from.
     var previous: MeetingSession?
     var stillOpen: [ResponsibilityList.Line]
     var solvedSince: [ResponsibilityList.Line]
 
     static func compute(session id: String, words: Vocabulary, in db: Database) throws -> FollowUpReport? {
         guard let session = try SessionView.fetch(id, in: db) else { return nil }
-        let earlier = try SessionView.all(series: session.series, in: db).filter { $0.number < session.number && $0.state != .cancelled }
+        // The session before this one that was held; "since" is when it began: opened, or else its scheduled start.
+        let earlier = try SessionView.all(series: session.series, in: db).filter { $0.number < session.number && $0.state.wasHeld }
         let previous = earlier.last
-        let since = previous.map(Self.start) ?? .distantPast
+        let since = previous.map { $0.openedAt ?? Self.start($0) } ?? .distantPast
         let rows = try Row.fetchAll(db, sql: """
             SELECT c.* FROM case_view c JOIN meeting_session_view s ON s.id = c.session_id
             WHERE s.series = ? AND s.number < ? ORDER BY s.number, c.submitted_at, c.case_id
