@@ -143,7 +143,9 @@ extension EndToEnd {
                               "/open311/v2/services.{format}", "/open311/v2/services/{service_code}.{format}",
                               "/open311/v2/tokens/{token}.{format}", "/v1/accounts", "/v1/audit", "/v1/cases", "/v1/cases/{id}/contact",
                               "/v1/cases/{id}/updates", "/v1/identity/keys", "/v1/identity/revocations", "/v1/imports", "/v1/keys/self",
-                              "/v1/sessions", "/v1/sessions/end", "/v1/sessions/password", "/v1/sessions/refresh"])
+                              "/v1/meetings/series", "/v1/meetings/sessions", "/v1/meetings/sessions/{id}", "/v1/meetings/sessions/{id}/problems",
+                              "/v1/meetings/sessions/{id}/{act}", "/v1/sessions", "/v1/sessions/end", "/v1/sessions/password", "/v1/sessions/refresh",
+                              "/v1/topics", "/v1/topics/{id}", "/v1/topics/{id}/steps"])
             let actions = (((((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["CaseUpdate"] as? [String: Any])?["properties"] as? [String: Any])?["action"] as? [String: Any])?["enum"] as? [String]
             #expect(actions?.count == 15, "every update action the API takes is described")
         }
