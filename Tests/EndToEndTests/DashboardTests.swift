@@ -6,11 +6,6 @@ extension EndToEnd {
     /// scripts/ensure-browser.sh, which `make test` runs): the pages render with the right figures and no console
     /// errors, the public page masks personal data, and the workbench's forms change a case end to end.
     @Suite(.serialized) struct DashboardTests {
-        static var outputDirectory: String {
-            let repository = ProcessInfo.processInfo.environment["DUBAN_REPO"] ?? FileManager.default.currentDirectoryPath
-            return repository + "/.build/test-output/dashboard"
-        }
-
         @Test func pagesRenderAndTheWorkbenchChangesACase() async throws {
             let stack = try Stack()
             try await stack.startAll()
@@ -49,27 +44,12 @@ extension EndToEnd {
             try csv.write(toFile: csvPath + ".utf8", atomically: true, encoding: .utf8)
             #expect(try ChildProcess.run("/usr/bin/iconv", ["-f", "UTF-8", "-t", "GB18030", "-o", csvPath, csvPath + ".utf8"]).status == 0)
 
-            let python = ProcessInfo.processInfo.environment["DUBAN_BROWSER_PYTHON"] ?? "python3"
-            let output = Self.outputDirectory
-            try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, stack.repository + "/Tests/EndToEndTests/Browser/dashboard_check.py",
-                                 "--base", "http://127.0.0.1:\(stack.httpPorts["reporting"]!)", "--case", ids[0], "--return-case", ids[4],
-                                 "--other-case", ids[2],
-                                 "--collected", String(ids.count), "--secret", "13812345678", "--secret", "430102199001011234",
-                                 "--shown", "楼道灯坏了，请回电138******78", "--description", problems[0].1,
-                                 "--csv", csvPath, "--csv-rows", "2", "--out", output] + people
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, """
-                the browser check failed (set DUBAN_BROWSER_PYTHON to a python with selenium; `make test` does): \(text.suffix(6_000))
-                """)
+            let check = try BrowserCheck.run("dashboard_check.py", output: "dashboard", stack: stack, arguments: [
+                "--case", ids[0], "--return-case", ids[4], "--other-case", ids[2],
+                "--collected", String(ids.count), "--secret", "13812345678", "--secret", "430102199001011234",
+                "--shown", "楼道灯坏了，请回电138******78", "--description", problems[0].1,
+                "--csv", csvPath, "--csv-rows", "2"] + people)
+            #expect(check.status == 0, "\(BrowserCheck.failure(check.text))")
 
             // What the browser did, seen through the APIs: the case is resolved, with the measure and resolution.
             let resolved = try await stack.waitForCase(ids[0]) { $0["status"] as? String == "resolved" }
@@ -88,7 +68,7 @@ extension EndToEnd {
             #expect(notices.contains { $0["kind"] as? String == "instruction" && $0["caseId"] as? String == ids[0] && $0["recipient"] as? String == "transport" })
             for shot in ["sign-in", "overview-zh", "overview-en", "public-zh", "workbench-after-measure", "case-zh", "case-en", "workbench-import",
                          "audit", "phone-overview", "phone-cases", "phone-case", "phone-public", "phone-workbench", "phone-account", "phone-audit"] {
-                let size = (try? FileManager.default.attributesOfItem(atPath: "\(output)/\(shot).png")[.size] as? Int) ?? 0
+                let size = (try? FileManager.default.attributesOfItem(atPath: stack.repository + "/.build/test-output/dashboard/\(shot).png")[.size] as? Int) ?? 0
                 #expect(size > 10_000, "screenshot \(shot).png missing or empty")
             }
         }

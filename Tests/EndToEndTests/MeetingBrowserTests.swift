@@ -7,11 +7,6 @@ extension EndToEnd {
     /// with the keyboard alone, the responsibility list prints to PDF with every row, the next session's follow-up lists
     /// exactly the open items, a topic goes through the six steps to its public result and another is declined.
     @Suite(.serialized) struct MeetingBrowserTests {
-        static var outputDirectory: String {
-            let repository = ProcessInfo.processInfo.environment["DUBAN_REPO"] ?? FileManager.default.currentDirectoryPath
-            return repository + "/.build/test-output/meetings"
-        }
-
         @Test func theSecretaryRunsASessionAndTheCouncilATopic() async throws {
             let stack = try Stack()
             try await stack.startAll()
@@ -49,25 +44,10 @@ extension EndToEnd {
             _ = try await stack.waitForCase(first[1]) { $0["status"] as? String == "resolved" }
             let secretary = try await stack.person("wang.sec", name: "王秘书", roles: ["secretary"])
 
-            let python = ProcessInfo.processInfo.environment["DUBAN_BROWSER_PYTHON"] ?? "python3"
-            let output = Self.outputDirectory
-            try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python, stack.repository + "/Tests/EndToEndTests/Browser/meeting_check.py",
-                                 "--base", "http://127.0.0.1:\(stack.httpPorts["reporting"]!)", "--login", secretary.login,
-                                 "--password", secretary.password, "--session", "zhengqi-2", "--next-session", "zhengqi-3", "--out", output]
-                + first.suffix(2).flatMap { ["--open-case", $0] } + enterprises.flatMap { ["--enterprise", $0] }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, """
-                the browser check failed (set DUBAN_BROWSER_PYTHON to a python with selenium and pypdf; `make test` does): \(text.suffix(6_000))
-                """)
+            let check = try BrowserCheck.run("meeting_check.py", output: "meetings", stack: stack, arguments: [
+                "--login", secretary.login, "--password", secretary.password, "--session", "zhengqi-2", "--next-session", "zhengqi-3"]
+                + first.suffix(2).flatMap { ["--open-case", $0] } + enterprises.flatMap { ["--enterprise", $0] })
+            #expect(check.status == 0, "\(BrowserCheck.failure(check.text))")
 
             // What the browser did, seen through the APIs.
             let list = try await stack.call("reporting", "GET", "/v1/meetings/sessions/zhengqi-2/responsibility-list", token: office)
@@ -83,7 +63,7 @@ extension EndToEnd {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect((declined["topic"] as? [String: Any])?["declineReason"] as? String == "private_dispute", "\(declined)")
-            #expect(FileManager.default.fileExists(atPath: output + "/responsibility-list.pdf"))
+            #expect(FileManager.default.fileExists(atPath: stack.repository + "/.build/test-output/meetings/responsibility-list.pdf"))
         }
     }
 }

@@ -15,20 +15,10 @@ import struct
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-
-class Failed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise Failed(message)
+from browser_session import Browser, Failed, expect
 
 
 def totp(secret, at):
@@ -55,56 +45,12 @@ def main():
     parser.add_argument("--out", required=True, help="folder for screenshots")
     args = parser.parse_args()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    console_errors = []
+    browser = Browser(args.base, args.out)
+    driver = browser.driver
+    console_errors = browser.console_errors
     checked = []
-
-    def visit(path):
-        driver.get(args.base + path)
-        collect_console(path)
-
-    def collect_console(where):
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                console_errors.append(f"{where}: {entry.get('message')}")
-
-    def shot(name):
-        driver.save_screenshot(f"{args.out}/{name}.png")
-
-    def gone(element):
-        # Chromium answers a question about a node of a page that has been replaced either as a stale element or, in
-        # newer versions, as "Node with given id does not belong to the document": both mean the old page is gone.
-        try:
-            element.is_enabled()
-            return False
-        except (StaleElementReferenceException, WebDriverException):
-            return True
-
-    def submit(button, where):
-        # A click on a form's button returns before the next page loads: wait until the old page is gone.
-        page = driver.find_element(By.TAG_NAME, "html")
-        button.click()
-        WebDriverWait(driver, 15).until(lambda _: gone(page))
-        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-        collect_console(where)
-
-    def text(selector):
-        return driver.find_element(By.CSS_SELECTOR, selector).text
-
-    def wait_for(condition, what, seconds=15):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            driver.refresh()
-            collect_console(driver.current_url)
-            if condition():
-                return
-            time.sleep(0.3)
-        raise Failed(f"timed out waiting for {what}")
+    visit, collect_console, shot, submit, text, wait_for = (browser.visit, browser.collect_console, browser.shot, browser.submit,
+                                                            browser.text, browser.wait_for)
 
     people = {}
     for item in args.person:

@@ -13,26 +13,15 @@ import base64
 import io
 import json
 import sys
-import time
 
 from pypdf import PdfReader
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.print_page_options import PrintOptions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-
-class Failed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise Failed(message)
+from browser_session import Browser, Failed, expect
 
 
 PROBLEMS = [
@@ -61,57 +50,12 @@ def main():
     parser.add_argument("--out", required=True, help="folder for screenshots and the PDF")
     args = parser.parse_args()
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    console_errors = []
+    browser = Browser(args.base, args.out)
+    driver = browser.driver
+    console_errors = browser.console_errors
     checked = []
     recorded = []
-
-    def collect_console(where):
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                console_errors.append(f"{where}: {entry.get('message')}")
-
-    def visit(path):
-        driver.get(args.base + path)
-        collect_console(path)
-
-    def shot(name):
-        driver.save_screenshot(f"{args.out}/{name}.png")
-
-    def gone(element):
-        try:
-            element.is_enabled()
-            return False
-        except (StaleElementReferenceException, WebDriverException):
-            return True
-
-    def wait_for_new_page(page, where):
-        WebDriverWait(driver, 15).until(lambda _: gone(page))
-        WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
-        collect_console(where)
-
-    def submit(button, where):
-        page = driver.find_element(By.TAG_NAME, "html")
-        button.click()
-        wait_for_new_page(page, where)
-
-    def text(selector):
-        return driver.find_element(By.CSS_SELECTOR, selector).text
-
-    def wait_for(condition, what, seconds=20):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            driver.refresh()
-            collect_console(driver.current_url)
-            if condition():
-                return
-            time.sleep(0.3)
-        raise Failed(f"timed out waiting for {what}")
+    visit, shot, submit, text, wait_for = browser.visit, browser.shot, browser.submit, browser.text, browser.wait_for
 
     def fits_phone(path, name):
         driver.set_window_size(390, 844)
@@ -159,7 +103,7 @@ def main():
                 keys.send_keys(Keys.TAB).send_keys(Keys.TAB)  # past the category (automatic) to the next row
         page = driver.find_element(By.TAG_NAME, "html")
         keys.send_keys(Keys.ENTER).perform()
-        wait_for_new_page(page, "record ten problems")
+        browser.wait_for_new_page(page, "record ten problems")
         expect("已登记 10 个问题" in text("#message"), "the page does not confirm ten problems: " + text("main")[:300])
 
         def routed():
@@ -222,8 +166,11 @@ def main():
             for field, value in fields.items():
                 driver.find_element(By.ID, field).send_keys(value)
             submit(driver.find_element(By.ID, "next-step-submit"), "topic step " + step)
-            state = driver.find_element(By.ID, "topic-state")
-            expect(state.get_attribute("data-step") == step, f"the topic is at {state.get_attribute('data-step')} after {step}: {text('main')[:200]}")
+            expect("已记录这一步" in text("#message"), f"{step} was not recorded: {text('main')[:200]}")
+            # The page waits for reporting to show the step; should the event flow be slower than that, it would show
+            # it after a reload.
+            if driver.find_element(By.ID, "topic-state").get_attribute("data-step") != step:
+                wait_for(lambda: driver.find_element(By.ID, "topic-state").get_attribute("data-step") == step, f"the topic at {step}")
         expect(len(driver.find_elements(By.CSS_SELECTOR, "#steps > li")) == 6, "the topic does not show six steps")
         expect(args.login not in text("#steps") and text("#who") in text("#steps"), "the steps do not name who recorded them: " + text("#steps")[:200])
         shot("topic")

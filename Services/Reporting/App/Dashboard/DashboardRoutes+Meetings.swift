@@ -2,6 +2,7 @@ import DubanIdentity
 import DubanModels
 import DubanRuntime
 import Foundation
+import GRDB
 import Hummingbird
 
 /// The meetings and topics pages (docs/DASHBOARD.md, "Meetings"): read by those who read every case; the forms are for
@@ -31,7 +32,8 @@ extension DashboardRoutes {
                                        "startsAt": form["startsAt"] ?? "", "endsAt": form["endsAt"] ?? "", "chair": form["chair"] ?? "",
                                        "venue": form["venue"] ?? ""]
             return try await forward(form, to: path, context: context, done: "series") { key in
-                let _: MeetingSeries = try await intake.forwardJSON("POST", "/v1/meetings/series", key: key, json: Self.withoutEmpty(json))
+                let series: MeetingSeries = try await intake.forwardJSON("POST", "/v1/meetings/series", key: key, json: Self.withoutEmpty(json))
+                await untilShown { try SeriesView.fetch(series.id, in: $0) == series }
                 return nil
             }
         }
@@ -41,6 +43,7 @@ extension DashboardRoutes {
             for key in ["series", "theme", "date", "venue", "chair"] { json[key] = form[key] }
             return try await forward(form, to: path, context: context, done: "session") { key in
                 let session: MeetingSession = try await intake.forwardJSON("POST", "/v1/meetings/sessions", key: key, json: Self.withoutEmpty(json))
+                await untilShown { try SessionView.fetch(session.id, in: $0) == session }
                 return MeetingPages.sessionPath(session.id)
             }
         }
@@ -57,7 +60,8 @@ extension DashboardRoutes {
             for key in ["leaders", "invited", "attending"] { json[key] = Self.lines(form[key]) }
             json["bureaus"] = form.keys.filter { $0.hasPrefix("bureau-") }.map { String($0.dropFirst("bureau-".count)) }.sorted()
             return try await forward(form, to: MeetingPages.sessionPath(id), context: context, done: "saved") { key in
-                let _: MeetingSession = try await intake.forwardJSON("PATCH", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))", key: key, json: json)
+                let session: MeetingSession = try await intake.forwardJSON("PATCH", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))", key: key, json: json)
+                await untilShown { try SessionView.fetch(session.id, in: $0) == session }
                 return nil
             }
         }
@@ -66,7 +70,8 @@ extension DashboardRoutes {
                 let form = try await sessionForm(request, context)
                 let id = try context.parameters.require("id")
                 return try await forward(form, to: MeetingPages.sessionPath(id), context: context, done: act) { key in
-                    let _: MeetingSession = try await intake.forwardJSON("POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/\(act)", key: key, json: [:])
+                    let session: MeetingSession = try await intake.forwardJSON("POST", "/v1/meetings/sessions/\(IntakeClient.pathSegment(id))/\(act)", key: key, json: [:])
+                    await untilShown { try SessionView.fetch(session.id, in: $0) == session }
                     return nil
                 }
             }
@@ -169,6 +174,17 @@ extension DashboardRoutes {
             return Self.printResponse(MeetingPages.printable(title: heading, heading: heading, body: body, lang: lang, back: back))
         }
         registerTopics(on: router)
+    }
+
+    /// Waits, at most 3 s, until reporting's read model shows what intake just answered, so the page a form leads to
+    /// shows the change it reports (the change reaches reporting through the event flow, usually within milliseconds).
+    func untilShown(_ shown: @escaping @Sendable (Database) throws -> Bool) async {
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline {
+            if (try? await database.read(shown)) == true { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        logger.warning("meetings: reporting did not show a change within 3 s; the page may show the state before it")
     }
 
     /// A session's page, with what the last form did and, after a recording with refused rows, those rows as typed.

@@ -160,6 +160,7 @@ extension DashboardRoutes {
             json["cases"] = Self.ids(form["cases"])
             return try await forward(form, to: TopicPages.path, context: context, done: "topic") { key in
                 let topic: Topic = try await intake.forwardJSON("POST", "/v1/topics", key: key, json: json)
+                await untilShown { try TopicView.fetch(topic.id, in: $0) == topic }
                 return TopicPages.topicPath(topic.id)
             }
         }
@@ -190,7 +191,8 @@ extension DashboardRoutes {
             }
             if !parties.isEmpty { json["parties"] = parties }
             return try await forward(form, to: TopicPages.topicPath(id), context: context, done: "step") { key in
-                let _: Topic = try await intake.forwardJSON("POST", "/v1/topics/\(IntakeClient.pathSegment(id))/steps", key: key, json: json)
+                let topic: Topic = try await intake.forwardJSON("POST", "/v1/topics/\(IntakeClient.pathSegment(id))/steps", key: key, json: json)
+                await untilShown { try TopicView.fetch(topic.id, in: $0) == topic }
                 return nil
             }
         }
