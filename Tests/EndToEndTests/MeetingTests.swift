@@ -320,7 +320,7 @@ extension EndToEnd {
             let stack = try Stack()
             try await stack.startAll()
             defer { stack.stopAll() }
-            let office = try stack.createKey("zone-office", scopes: ["meetings", "submit", "read"])
+            let office = try stack.createKey("zone-office", scopes: ["meetings", "read"])
             let submitOnly = try stack.createKey("feeder", scopes: ["submit"])
             func intake(_ method: String, _ path: String, _ json: [String: Any]? = nil, key: String? = nil) async throws -> (status: Int, json: [String: Any]) {
                 try await stack.call("intake", method, path, token: key ?? office, json: json)
@@ -371,7 +371,7 @@ extension EndToEnd {
             // A retried recording (the same Idempotency-Key) returns what the first stored, row by row.
             func record(_ key: String) async throws -> [[String: Any]] {
                 let answer = try await stack.request("intake", "POST", "/v1/meetings/sessions/zhengqi-2/problems",
-                                                     body: try JSONSerialization.data(withJSONObject: ["problems": [["title": "重试测试"], ["title": "第二行"]]]),
+                                                     body: try JSONSerialization.data(withJSONObject: ["problems": [["title": "重试测试"], ["title": "第二行", "description": NSNull()]]]),
                                                      contentType: "application/json", headers: ["Authorization": "Bearer \(office)", "Idempotency-Key": key])
                 return ((try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any])?["results"] as? [[String: Any]] ?? []
             }

@@ -173,7 +173,9 @@ struct MeetingBook: Sendable {
                                                                          "category", "name", "phone"])
                 var caseFields: [String: Any] = ["channel": Channel.meeting.rawValue]
                 for key in ["title", "description", "enterprise", "category"] { caseFields[key] = object[key] }
-                if caseFields["description"] == nil || (caseFields["description"] as? String)?.trimmedOfWhitespace.isEmpty == true {
+                // No description (absent, null or blank): the title says it all, as at the meeting.
+                if caseFields["description"] == nil || caseFields["description"] is NSNull
+                    || (caseFields["description"] as? String)?.trimmedOfWhitespace.isEmpty == true {
                     caseFields["description"] = object["title"]
                 }
                 if object["name"] != nil || object["phone"] != nil {

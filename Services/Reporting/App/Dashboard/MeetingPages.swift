@@ -294,7 +294,7 @@ enum MeetingPages {
         body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;color:#111;font-size:10pt;margin:0 auto;max-width:277mm;padding:0 .5rem}
         .no-print{margin:.8rem 0}.no-print a{margin-right:1rem}
         table{border-collapse:collapse;width:100%;margin-bottom:1rem}th,td{border:1px solid #666;padding:3px 4px;vertical-align:top;text-align:left;overflow-wrap:anywhere}
-        thead{display:table-header-group}tr{break-inside:avoid}th{background:#eee}th.doc{background:none;border:0;font-size:13pt;padding:0 0 6px}
+        thead{display:table-header-group}tr{break-inside:avoid}th{background:#eee;min-width:3.5em}th.doc{background:none;border:0;font-size:13pt;padding:0 0 6px}
         td.n,th.n{text-align:right}td.day,td.status{white-space:nowrap}h2{font-size:11pt;margin:.6rem 0}.muted{color:#555}
         @media print{.no-print{display:none}}
         @media screen and (max-width:640px){body{font-size:9pt}.sheet{overflow-x:auto}}
