@@ -117,6 +117,14 @@ struct CaseStore: Sendable {
             return (SubmittedCase(id: id, status: .submitted, submittedAt: now), true)
     }
 
+    /// Intake's store as a command on the host opens it (the service's settings and personal-data key; the running
+    /// service delivers the events written here within a second). `warn` gets what the key's set-up has to say.
+    static func forCommand(_ settings: ServiceSettings, warn: (String) -> Void) throws -> CaseStore {
+        let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
+        let cipher = try PersonalDataSettings(settings).cipher(database: database.writer, note: warn)
+        return CaseStore(database: database.writer, events: EventLog(producer: Intake.descriptor.name), clock: .system, cipher: cipher)
+    }
+
     /// Stores run one at a time on the database's writer, so one encoder serves them all.
     private static let encoder = DubanJSON.encoder()
 

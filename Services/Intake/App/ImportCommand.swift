@@ -34,14 +34,12 @@ struct ImportCommand: AsyncParsableCommand {
             Self.warn("intake import: cannot read \(routingFile) (\(error)); categories are taken as written")
             categories = CategoryNames()
         }
-        let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
-        let cipher = try PersonalDataSettings(settings).cipher(database: database.writer) { Self.warn("intake import: \($0)") }
-        let store = CaseStore(database: database.writer, events: EventLog(producer: Intake.descriptor.name), clock: .system, cipher: cipher)
+        let store = try CaseStore.forCommand(settings) { Self.warn("intake import: \($0)") }
         let report: CSVImport.Report
         do {
             var importer = CSVImport(store: store, source: source, categories: categories)
             if let session {
-                importer.session = try await database.writer.read { try MeetingBook.session(session, in: $0) }
+                importer.session = try await store.database.read { try MeetingBook.session(session, in: $0) }
                 try MeetingBook.requireHeld(importer.session!)
             }
             report = try await importer.run(data)

@@ -2,6 +2,7 @@
 
 Each check script imports this from beside it (`from browser_session import Browser, Failed, expect`).
 """
+import json
 import time
 
 from selenium import webdriver
@@ -37,6 +38,19 @@ class Browser:
 
     def quit(self):
         self.driver.quit()
+
+    def failed(self, failure, checked):
+        """Reports a failed check as the one JSON line the Swift test reads (with a screenshot); its exit status."""
+        self.shot("failure")
+        print(json.dumps({"ok": False, "failure": str(failure), "checked": checked, "consoleErrors": self.console_errors},
+                         ensure_ascii=False))
+        return 1
+
+    def passed(self, checked, **extra):
+        """Reports a check that held, after making sure no page logged a console error; its exit status."""
+        expect(not self.console_errors, "console errors: " + "; ".join(self.console_errors))
+        print(json.dumps({"ok": True, "checked": checked, **extra}, ensure_ascii=False))
+        return 0
 
     def collect_console(self, where):
         for entry in self.driver.get_log("browser"):

@@ -11,7 +11,6 @@ go to --out. Prints one JSON line; exits 0 when everything holds.
 import argparse
 import base64
 import io
-import json
 import sys
 
 from pypdf import PdfReader
@@ -193,15 +192,11 @@ def main():
         fits_phone("/dashboard/topics", "topics")
         checked.append("meetings, session and topics pages fit a phone")
 
-        expect(not console_errors, "console errors: " + "; ".join(console_errors))
+        return browser.passed(checked, recorded=recorded)
     except Failed as failure:
-        shot("failure")
-        print(json.dumps({"ok": False, "failure": str(failure), "checked": checked, "consoleErrors": console_errors}, ensure_ascii=False))
-        return 1
+        return browser.failed(failure, checked)
     finally:
-        driver.quit()
-    print(json.dumps({"ok": True, "checked": checked, "recorded": recorded}, ensure_ascii=False))
-    return 0
+        browser.quit()
 
 
 if __name__ == "__main__":

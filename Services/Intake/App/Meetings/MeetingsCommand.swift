@@ -15,12 +15,9 @@ struct MeetingsCommand: AsyncParsableCommand {
 
     static func book(_ options: ConfigurationOptions) async throws -> MeetingBook {
         let settings = try await options.settings(for: Intake.descriptor)
-        let database = try ServiceApplication.openDatabase(Intake.self, settings: settings)
         let directory = settings.reader.string(forKey: "routing.config-dir", default: "deploy/config")
-        let cipher = try PersonalDataSettings(settings).cipher(database: database.writer) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        let events = EventLog(producer: Intake.descriptor.name)
-        let store = CaseStore(database: database.writer, events: events, clock: .system, cipher: cipher)
-        return MeetingBook(database: database.writer, events: events, clock: .system, store: store,
+        let store = try CaseStore.forCommand(settings) { ImportCommand.warn("intake meetings: \($0)") }
+        return MeetingBook(database: store.database, events: store.events, clock: .system, store: store,
                            calendar: try? CalendarFile.load(path: (directory as NSString).appendingPathComponent("calendar.yaml")),
                            knownBureaus: (try? RoutingBureaus.ids(path: (directory as NSString).appendingPathComponent("routing.yaml"))).map(Set.init))
     }

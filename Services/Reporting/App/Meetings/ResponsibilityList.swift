@@ -59,8 +59,8 @@ struct ResponsibilityList: Codable, Sendable {
     static func csvRow(_ line: Line, sessionNumber: Int?) -> [String] {
         [String(line.number), line.caseId, sessionNumber.map { "第\($0)期" } ?? line.session, line.title, line.enterprise ?? "",
          line.firstAnswer ?? "", line.bureauName ?? "", line.assistingNames.joined(separator: "、"), line.counterpartName ?? "",
-         line.measure ?? "", line.deadline.map(PlainDay.text) ?? "", Language.zh.status(line.status.rawValue), line.latestProgress ?? "",
-         line.latestProgressAt.map(PlainDay.text) ?? ""]
+         line.measure ?? "", line.deadline.map(PageFormat.day) ?? "", Language.zh.status(line.status.rawValue), line.latestProgress ?? "",
+         line.latestProgressAt.map(PageFormat.day) ?? ""]
     }
 
     var csv: String {
@@ -120,9 +120,4 @@ struct FollowUpReport: Codable, Sendable {
 
     /// A session's number from its id (`<series>-<number>`).
     static func number(of session: String) -> Int? { session.split(separator: "-").last.flatMap { Int($0) } }
-}
-
-/// `yyyy-MM-dd` of a moment, in Beijing.
-enum PlainDay {
-    static func text(_ date: Date) -> String { PageFormat.day(date) }
 }
